@@ -1,0 +1,3 @@
+from warn.cli import main
+
+main()

@@ -1,0 +1,377 @@
+"""One cycle: due feeds -> fetch -> parse -> clean/dedupe -> score -> decide -> store -> deliver.
+
+Fetching runs in a thread pool (bounded globally and per host); everything after the fetch
+runs in the calling thread, one database transaction per feed, so a feed's new items, their
+assessments, the alerts they cause and the outbox rows for those alerts are stored together
+or not at all (then the next poll simply sees them as new again).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from warn.core.decide import ItemContext, decide_alerts
+from warn.core.dedupe import dedupe_entries, make_item
+from warn.core.parse import parse_feed
+from warn.core.timing import FeedState, schedule_failure, schedule_success
+from warn.errors import FeedError, FetchError
+from warn.fetch import FetchRequest, FetchResponse, fetch_feed
+from warn.store import queries
+from warn.store.tables import Assessment as AssessmentRow
+from warn.store.tables import Feed
+from warn.store.tables import Item as ItemRow
+from warn.types import Assessment, FeedResult, Item
+
+if TYPE_CHECKING:
+    import httpx
+
+    from warn.app import App
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did; ``str()`` is the one-line summary ``warn poll --once`` prints."""
+
+    feeds: list[FeedResult] = field(default_factory=list)
+    delivered: int = 0
+    retrying: int = 0
+    dead: int = 0
+    folded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FeedResult]:
+        return [f for f in self.feeds if not f.ok]
+
+    def __str__(self) -> str:
+        new = sum(f.new_items for f in self.feeds)
+        alerts = sum(f.alerts for f in self.feeds)
+        ok = len(self.feeds) - len(self.failed)
+        return (
+            f"feeds: {ok} ok, {len(self.failed)} failed; new items: {new}; alerts: {alerts}; "
+            f"deliveries: {self.delivered} delivered, {self.retrying} retrying, "
+            f"{self.dead} failed, {self.folded} folded; {self.seconds:.1f}s"
+        )
+
+
+def prepare(app: App, *, now: datetime) -> None:
+    """Migrate the database and make its feeds table match the config."""
+    app.migrate()
+    with Session(app.engine) as session:
+        queries.sync_feeds(session, app.config.feeds, now)
+        session.commit()
+
+
+# --- fetching (threads) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    feed_id: int
+    name: str
+    request: FetchRequest
+    state: FeedState
+    interval: timedelta
+    tags: tuple[str, ...]
+
+
+class _HostLimits:
+    """A semaphore per host, so one slow site cannot take every worker."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = per_host
+        self._lock = threading.Lock()
+        self._sems: dict[str, threading.Semaphore] = {}
+
+    def __call__(self, url: str) -> threading.Semaphore:
+        host = urlsplit(url).hostname or ""
+        with self._lock:
+            return self._sems.setdefault(host, threading.Semaphore(self._per_host))
+
+
+def _fetch_all(
+    app: App, client: httpx.Client, jobs: Sequence[_Job], stop: threading.Event | None = None
+) -> Iterator[tuple[_Job, FetchResponse | FeedError]]:
+    """Fetch every job in a bounded pool; yield (job, response or error) as each finishes."""
+    limits = _HostLimits(app.config.service.per_host_concurrency)
+    allow = app.config.service.allow_networks
+
+    def one(job: _Job) -> FetchResponse | FeedError:
+        with limits(job.request.url):
+            try:
+                return fetch_feed(client, job.request, app.config.fetch, allow_networks=allow)
+            except FeedError as e:
+                return e
+
+    workers = min(app.config.service.max_concurrency, max(1, len(jobs)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+    try:
+        futures: dict[Future[FetchResponse | FeedError], _Job] = {
+            pool.submit(one, job): job for job in jobs
+        }
+        for future in as_completed(futures):
+            if stop is not None and stop.is_set():
+                break  # feeds not processed stay due; the next run polls them
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- processing (calling thread) ----------------------------------------------------------
+
+
+def _items_of(
+    app: App, job: _Job, response: FetchResponse, now: datetime
+) -> tuple[list[Item], tuple[str, ...]]:
+    fetch = app.config.fetch
+    parsed = parse_feed(
+        response.body,
+        url=response.url,
+        headers=response.headers,
+        max_entries=fetch.max_entries,
+        max_entry_chars=fetch.max_entry_chars,
+    )
+    items = [
+        make_item(e, feed=job.name, fetched=now, max_chars=fetch.max_entry_chars)
+        for e in parsed.entries
+    ]
+    return dedupe_entries(items), parsed.problems
+
+
+def _store_items(
+    session: Session,
+    feed_id: int,
+    items: Sequence[Item],
+    assessments: Sequence[Assessment],
+    now: datetime,
+) -> list[ItemRow]:
+    rows = []
+    for item in items:
+        row = ItemRow(
+            feed_id=feed_id,
+            dedupe_key=item.dedupe_key,
+            guid=item.guid,
+            link=item.link,
+            title=item.title,
+            summary=item.summary,
+            published_at=item.published,
+            fetched_at=item.fetched,
+            content_hash=item.content_hash,
+            language=item.language,
+            countries=list(item.countries),
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()  # assigns ids
+    for row, assessment in zip(rows, assessments, strict=True):
+        session.add(
+            AssessmentRow(
+                item_id=row.id or 0,
+                model_version=assessment.model_version,
+                risk=assessment.risk,
+                categories=dict(assessment.categories),
+                reasons=[
+                    {"phrase": r.phrase, "category": r.category, "weight": round(r.weight, 4)}
+                    for r in assessment.reasons
+                ],
+                created_at=now,
+            )
+        )
+    return rows
+
+
+def _alert(
+    app: App,
+    session: Session,
+    job: _Job,
+    items: Sequence[Item],
+    rows: Sequence[ItemRow],
+    assessments: Sequence[Assessment],
+    now: datetime,
+) -> int:
+    """Decide and enqueue alerts for new items, inside the caller's transaction."""
+    from warn.deliver.outbox import enqueue_alert
+
+    subscribers = {s.name: s for s in app.subscribers.active}
+    count = 0
+    for item, row, assessment in zip(items, rows, assessments, strict=True):
+        context = ItemContext(feed=job.name, feed_tags=job.tags, countries=item.countries)
+        for decision in decide_alerts(
+            assessment, context, subscribers.values(), app.config.thresholds
+        ):
+            if queries.already_alerted(session, decision.subscriber, item.link, item.content_hash):
+                continue  # the same story reached this subscriber from another feed
+            alert = enqueue_alert(
+                session,
+                subscriber=subscribers[decision.subscriber],
+                kind="item",
+                now=now,
+                item_id=row.id,
+                feed_id=job.feed_id,
+                risk=decision.risk,
+                categories=decision.categories,
+                reasons=decision.reasons,
+                triggered_by=decision.triggered_by,
+                title=item.title,
+                link=item.link,
+                body={
+                    "published": item.published.isoformat() if item.published else None,
+                    "feed": job.name,
+                    "countries": list(item.countries),
+                    "summary": item.summary[:500],
+                },
+            )
+            count += alert is not None
+    return count
+
+
+def _process(app: App, job: _Job, outcome: FetchResponse | FeedError, now: datetime) -> FeedResult:
+    """Store one feed's outcome: new items, scores, alerts and its next poll time, atomically."""
+    rand = random.random()
+    fetch = app.config.fetch
+    if isinstance(outcome, FeedError):
+        return _record_failure(app, job, outcome, now, rand)
+    try:
+        items, problems = (
+            _items_of(app, job, outcome, now) if not outcome.not_modified else ([], ())
+        )
+    except FeedError as e:
+        return _record_failure(app, job, e, now, rand, status=outcome.status)
+    with Session(app.engine) as session:
+        known = queries.known_keys(session, job.feed_id, (i.dedupe_key for i in items))
+        new = [i for i in items if i.dedupe_key not in known]
+        assessments = app.classifier.assess([i.text for i in new]) if new else []
+        rows = _store_items(session, job.feed_id, new, assessments, now)
+        alerts = _alert(app, session, job, new, rows, assessments, now)
+        state = schedule_success(
+            job.state,
+            now=now,
+            interval=job.interval,
+            new_items=len(new),
+            status_code=outcome.status,
+            etag=outcome.etag,
+            last_modified=outcome.last_modified,
+            permanent_url=outcome.permanent_url,
+            retry_after=outcome.retry_after,
+            max_age=outcome.max_age,
+            fetch=fetch,
+            rand=rand,
+        )
+        _save_state(session, job.feed_id, state)
+        session.commit()
+    for p in problems:
+        log.info("feed=%r: %s", job.name, p)
+    return FeedResult(
+        feed=job.name,
+        url=job.request.url,
+        new_items=len(new),
+        seen_items=len(items) - len(new),
+        not_modified=outcome.not_modified,
+        alerts=alerts,
+        problems=tuple(problems),
+    )
+
+
+def _record_failure(
+    app: App, job: _Job, error: FeedError, now: datetime, rand: float, status: int | None = None
+) -> FeedResult:
+    status = getattr(error, "status", None) or status
+    state = schedule_failure(
+        job.state,
+        now=now,
+        interval=job.interval,
+        error=str(error),
+        status_code=status,
+        retryable=getattr(error, "retryable", True),
+        retry_after=getattr(error, "retry_after", None),
+        fetch=app.config.fetch,
+        rand=rand,
+    )
+    with Session(app.engine) as session:
+        _save_state(session, job.feed_id, state)
+        session.commit()
+    log.warning("feed=%r url=%s failed: %s", job.name, job.request.url, error)
+    return FeedResult(feed=job.name, url=job.request.url, error=str(error))
+
+
+def _save_state(session: Session, feed_id: int, state: FeedState) -> None:
+    row = session.get(Feed, feed_id)
+    if row is not None:
+        queries.copy_fields(row, state)
+        session.add(row)
+
+
+def _jobs(app: App, now: datetime, all_feeds: bool) -> list[_Job]:
+    with Session(app.engine) as session:
+        feeds = queries.due_feeds(session, now, all_feeds=all_feeds)
+        return [
+            _Job(
+                feed_id=f.id or 0,
+                name=f.name,
+                request=FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified),
+                state=queries.read_fields(FeedState, f),
+                interval=max(timedelta(seconds=f.interval_seconds), app.config.fetch.min_interval),
+                tags=tuple(f.tags),
+            )
+            for f in feeds
+        ]
+
+
+def poll_feeds(
+    app: App,
+    client: httpx.Client,
+    *,
+    now: datetime,
+    all_feeds: bool = False,
+    stop: threading.Event | None = None,
+) -> list[FeedResult]:
+    """Poll the due feeds; one feed's failure is recorded on that feed and never stops the rest."""
+    results = []
+    for job, outcome in _fetch_all(app, client, _jobs(app, now, all_feeds), stop):
+        try:
+            results.append(_process(app, job, outcome, now))
+        except FetchError as e:  # defensive: a limit hit while processing
+            results.append(_record_failure(app, job, e, now, random.random()))
+    by_status: dict[bool, int] = defaultdict(int)
+    for r in results:
+        by_status[r.ok] += 1
+    log.info("polled %d feeds: %d ok, %d failed", len(results), by_status[True], by_status[False])
+    return results
+
+
+def deliver(app: App, client: httpx.Client, *, now: datetime) -> tuple[int, int, int, int]:
+    """Drain due deliveries once: (delivered, retrying, dead, folded)."""
+    from warn.deliver import make_channels
+    from warn.deliver.outbox import deliver_due
+
+    subscribers = list(app.subscribers.active)
+    channels = make_channels(subscribers, app.config, client, app.environ)
+    report = deliver_due(app.engine, channels, subscribers, now=now)
+    return report.delivered, report.retrying, report.failed, report.folded
+
+
+def run_cycle(app: App, *, now: datetime, all_feeds: bool = False) -> CycleReport:
+    """Poll, then deliver: what ``warn poll --once`` does and what ``warn run`` repeats."""
+    started = time.monotonic()
+    report = CycleReport()
+    with app.http_client() as client:
+        report.feeds = poll_feeds(app, client, now=now, all_feeds=all_feeds)
+        report.delivered, report.retrying, report.dead, report.folded = deliver(
+            app, client, now=now
+        )
+    report.seconds = time.monotonic() - started
+    return report

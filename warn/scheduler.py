@@ -1,0 +1,110 @@
+"""APScheduler wiring, and nothing else: the only module that knows the scheduler exists.
+
+``warn run`` starts a BackgroundScheduler with one interval job that polls the due feeds
+(feed schedule state lives in the database, so the job just asks "what is due now?"), plus a
+delivery thread that drains the outbox every ``delivery_tick`` and at once when a poll has
+queued alerts.  SIGINT/SIGTERM set a stop flag: the running step finishes, nothing new starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from warn.errors import WarnError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from warn.app import App
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Service:
+    """The long-running service: a poll job on the scheduler and a delivery thread."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.stop = threading.Event()
+        self.wake_delivery = threading.Event()
+        self._client: httpx.Client | None = None
+
+    def poll_job(self) -> None:
+        from warn.pipeline import poll_feeds
+
+        if self.stop.is_set() or self._client is None:
+            return
+        try:
+            results = poll_feeds(self.app, self._client, now=_now(), stop=self.stop)
+        except WarnError as e:  # the database went away, say: log it, try again next tick
+            log.error("poll cycle failed: %s", e)
+            return
+        if any(r.alerts for r in results):
+            self.wake_delivery.set()
+
+    def delivery_loop(self) -> None:
+        from warn.pipeline import deliver
+
+        tick = self.app.config.service.delivery_tick.total_seconds()
+        while not self.stop.is_set():
+            self.wake_delivery.clear()
+            try:
+                assert self._client is not None
+                deliver(self.app, self._client, now=_now())
+            except WarnError as e:
+                log.error("delivery pass failed: %s", e)
+            self.wake_delivery.wait(timeout=tick)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s: stopping after the current step", signal.Signals(signum).name)
+        self.stop.set()
+        self.wake_delivery.set()
+
+    def run(self) -> None:
+        """Run until SIGINT or SIGTERM."""
+        from warn.pipeline import prepare
+
+        prepare(self.app, now=_now())
+        _ = self.app.classifier, self.app.subscribers  # load and report problems up front
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+        scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        tick = self.app.config.service.tick.total_seconds()
+        with self.app.http_client() as client:
+            self._client = client
+            scheduler.add_job(
+                self.poll_job, "interval", seconds=tick, id="poll", next_run_time=_now()
+            )
+            deliverer = threading.Thread(target=self.delivery_loop, name="deliver", daemon=True)
+            scheduler.start()
+            deliverer.start()
+            log.info(
+                "warn running: %d feeds, %d subscribers, polling every %gs",
+                len(self.app.config.feeds),
+                len(self.app.subscribers.active),
+                tick,
+            )
+            self.stop.wait()
+            scheduler.shutdown(wait=True)
+            deliverer.join(timeout=60)
+        log.info("warn stopped")
+
+
+def run_service(app: App) -> None:
+    Service(app).run()

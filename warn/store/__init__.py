@@ -1,0 +1,1 @@
+"""Storage: engine set-up, SQLModel tables and the queries the service runs."""
