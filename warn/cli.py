@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 the run broke (database, model, ...), 2 bad usage or configu
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -35,7 +36,28 @@ def _setup_logging(verbose: int) -> None:
     )
 
 
-class _Group(click.Group):
+_lazy_groups: dict[click.Group, dict[str, str]] = {}
+
+
+def _load(spec: str) -> click.Command:
+    module, _, attr = spec.partition(":")
+    command = getattr(importlib.import_module(module), attr)
+    assert isinstance(command, click.Command)
+    return command
+
+
+class _LazyGroup(click.Group):
+    """A group whose extra subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_lazy_groups.get(self, {})})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = _lazy_groups.get(self, {}).get(cmd_name)
+        return _load(spec) if spec else super().get_command(ctx, cmd_name)
+
+
+class _Group(_LazyGroup):
     """Turns warn's own errors into one clear line and an exit code instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -215,7 +237,7 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> None
     click.echo(format_table(rows, columns))
 
 
-@cli.group(invoke_without_command=True)
+@cli.group(cls=_LazyGroup, invoke_without_command=True)
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @pass_app
@@ -277,15 +299,17 @@ def backtest(app: App, since: str) -> None:
 
 
 # --- commands from other modules ---
-from classifiers.commands import evaluate, train  # noqa: E402
-
-cli.add_command(train)
-cli.add_command(evaluate)
-
-from warn.deliver.commands import deliveries, test_alert  # noqa: E402
-
-cli.add_command(deliveries)
-cli.add_command(test_alert)
+# Registered by name and imported only when used, so `warn poll` does not pay for the imports
+# of `warn train` (scikit-learn) or of the delivery tooling (click's lazy-group pattern).
+_LAZY: dict[str, str] = {
+    "train": "classifiers.commands:train",
+    "evaluate": "classifiers.commands:evaluate",
+    "deliveries": "warn.deliver.commands:deliveries",
+    "test-alert": "warn.deliver.commands:test_alert",
+}
+_LAZY_FEEDS: dict[str, str] = {"add": "warn.discover:add"}
+_lazy_groups[cli] = _LAZY
+_lazy_groups[feeds] = _LAZY_FEEDS
 
 
 def main() -> None:

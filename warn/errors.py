@@ -15,6 +15,8 @@ with ``raise ... from e``.  Callers branch on what they can do next: retry or no
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 
 class WarnError(Exception):
     """Base class for every error warn raises on purpose."""
@@ -48,12 +50,12 @@ class FetchError(FeedError):
         status: int | None = None,
         retryable: bool = True,
         limit: str | None = None,
-        retry_after: float | None = None,
+        retry_after: timedelta | None = None,
     ) -> None:
         self.status = status
         self.retryable = retryable
         self.limit = limit  # the FetchConfig key that stopped the fetch, e.g. "max_bytes"
-        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
+        self.retry_after = retry_after  # how long the server asked us to wait (Retry-After)
         super().__init__(url, message)
 
 

@@ -109,7 +109,7 @@ def refused_reason(ip: str, allowed: Sequence[IPNetwork] = ()) -> str | None:
     return None
 
 
-def _pinned(url: httpx.URL, resolve: Resolver, allowed: Sequence[IPNetwork]) -> httpx.URL:
+def pin_url(url: httpx.URL, resolve: Resolver, allowed: Sequence[IPNetwork]) -> httpx.URL:
     """Check the URL and its host's addresses; return the URL rewritten to a checked address."""
     if url.scheme not in ("http", "https"):
         raise FetchError(
@@ -370,7 +370,7 @@ class _Fetch:
 
     def send(self, url: httpx.URL) -> httpx.Response:
         self.deadline.check(str(url))
-        pinned = _pinned(url, self.resolve, self.allowed)
+        pinned = pin_url(url, self.resolve, self.allowed)
         headers = {
             "Host": url.netloc.decode("ascii"),
             "Accept": "application/rss+xml, application/atom+xml, application/rdf+xml, "
@@ -447,7 +447,6 @@ class _Fetch:
 
 
 def _status_error(url: str, status: int, retry_after: timedelta | None) -> FetchError:
-    wait = retry_after.total_seconds() if retry_after is not None else None
     if status == 410:
         return FetchError(
             url,
@@ -457,10 +456,14 @@ def _status_error(url: str, status: int, retry_after: timedelta | None) -> Fetch
         )
     if status == 429 or status >= 500:
         return FetchError(
-            url, f"the server answered {status}; will retry", status=status, retry_after=wait
+            url, f"the server answered {status}; will retry", status=status, retry_after=retry_after
         )
     return FetchError(
-        url, f"the server answered {status}", status=status, retryable=False, retry_after=wait
+        url,
+        f"the server answered {status}",
+        status=status,
+        retryable=False,
+        retry_after=retry_after,
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,7 +35,9 @@ ARTIFACT_FORMAT = 1
 ARTIFACT_NAME = "warn-risk.skops"
 #: The labels of the artifact, in row order.
 LABELS: tuple[str, ...] = ("risk", *CATEGORIES)
-#: The only non-default types a warn artifact may contain.
+#: Every type a warn artifact may name (its skops schema is checked against this list) ...
+ALLOWED_TYPES = frozenset({"builtins.dict", "builtins.list", "builtins.str", "numpy.ndarray"})
+#: ... and the types beyond skops's own defaults we pass to ``skops.io.load``: none.
 TRUSTED_TYPES: tuple[str, ...] = ()
 #: Categories at or above this probability get their own reasons.
 REASON_MIN_PROBABILITY = 0.25
@@ -110,6 +113,72 @@ def rebuild_vectorizer(parts: dict[str, Any], name: str) -> Any:
     return vec
 
 
+class CharFeatures:
+    """Char n-grams inside word boundaries, as sklearn's ``char_wb`` tf-idf, but fast.
+
+    sklearn builds every n-gram of every document in Python; here each distinct word's
+    n-gram ids are computed once and cached, so a batch costs about one dict lookup per
+    word.  ``tests/unit/test_model.py`` checks the output equals ``TfidfVectorizer``'s.
+    """
+
+    def __init__(self, vectorizer: Any, cache_size: int = 200_000) -> None:
+        self._vocab: dict[str, int] = vectorizer.vocabulary_
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._min_n, self._max_n = vectorizer.ngram_range
+        self._sublinear = bool(vectorizer.sublinear_tf)
+        self._cache: dict[str, np.ndarray] = {}
+        self._cache_size = cache_size
+        self._empty = np.zeros(0, dtype=np.int32)
+
+    def _word_ids(self, word: str) -> np.ndarray:
+        padded, vocab, ids = f" {word} ", self._vocab, []
+        for n in range(self._min_n, self._max_n + 1):
+            last = max(len(padded) - n, 0)
+            ids.extend(vocab[g] for g in (padded[i : i + n] for i in range(last + 1)) if g in vocab)
+            if last == 0:  # a word shorter than n counts once, as in sklearn
+                break
+        return np.asarray(ids, dtype=np.int32) if ids else self._empty
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        """Word counts per document (a Python pass) times n-gram counts per word (C)."""
+        column: dict[str, int] = {}
+        cols: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            cols.extend(column.setdefault(w, len(column)) for w in doc.split())
+            indptr.append(len(cols))
+        shape = (len(docs), len(column))
+        words = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=shape)
+        m = words @ self._gram_counts(list(column))
+        m.sum_duplicates()
+        return self._weigh(m.tocsr())
+
+    def _gram_counts(self, words: list[str]) -> sp.csr_matrix:
+        cache, parts = self._cache, []
+        for word in words:
+            ids = cache.get(word)
+            if ids is None:
+                ids = self._word_ids(word)
+                if len(cache) < self._cache_size:
+                    cache[word] = ids
+            parts.append(ids)
+        indptr = np.concatenate([[0], np.cumsum([len(p) for p in parts], dtype=np.int64)])
+        indices = np.concatenate(parts) if parts else self._empty
+        shape = (len(words), len(self._idf))
+        return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
+
+    def _weigh(self, m: sp.csr_matrix) -> sp.csr_matrix:
+        """Counts to tf-idf: sublinear tf, idf, then unit length per row (as sklearn)."""
+        if self._sublinear:
+            np.log(m.data, out=m.data)
+            m.data += 1.0
+        m.data *= self._idf[m.indices]
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=m.data**2, minlength=m.shape[0]))
+        m.data /= np.where(norms == 0, 1.0, norms)[rows]
+        return m.astype(np.float32)
+
+
 def shipped_model_path() -> Path:
     """Where the artifact that ships with warn lives (a checkout or an installed wheel)."""
     import classifiers
@@ -122,7 +191,7 @@ class LinearRiskClassifier:
 
     def __init__(self, parts: dict[str, Any]) -> None:
         self._word = rebuild_vectorizer(parts, "word")
-        self._char = rebuild_vectorizer(parts, "char")
+        self._char = CharFeatures(rebuild_vectorizer(parts, "char"))
         coef = np.asarray(parts["coef"], dtype=np.float64)
         self._coef_t = np.ascontiguousarray(coef.T)
         self._n_word = len(self._word.vocabulary_)
@@ -209,20 +278,35 @@ def _explainable(phrase: str) -> bool:
     return any(w not in _FILLER for w in phrase.split())
 
 
+def _schema_types(node: Any, found: set[str]) -> set[str]:
+    """Every ``module.class`` named anywhere in a skops schema."""
+    if isinstance(node, dict):
+        if "__class__" in node:
+            found.add(f"{node.get('__module__')}.{node['__class__']}")
+        for value in node.values():
+            _schema_types(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _schema_types(value, found)
+    return found
+
+
 def _check_types(path: Path) -> list[str]:
     import skops.io as sio
 
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        with zipfile.ZipFile(path) as archive:
+            named = _schema_types(json.loads(archive.read("schema.json")), set())
+        untrusted = set(sio.get_untrusted_types(file=path))
     except Exception as e:
         raise ClassifierError(f"{path}: not a readable skops artifact ({e})") from e
-    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    unexpected = sorted((named - ALLOWED_TYPES) | (untrusted - set(TRUSTED_TYPES)))
     if unexpected:
         raise ClassifierError(
             f"{path}: refusing to load, it holds types warn does not trust: "
             f"{', '.join(unexpected)}. Rebuild it with `warn train`."
         )
-    return list(untrusted)
+    return list(TRUSTED_TYPES)
 
 
 def _check_parts(path: Path, parts: Any) -> None:

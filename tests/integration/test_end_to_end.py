@@ -120,10 +120,11 @@ def run_flow(tmp_path: Path, server: LocalServer, database_url: str) -> None:
         assert feeds["Maintenance page"].last_error and feeds["Maintenance page"].failure_count == 1
         assert feeds["Nobody home"].last_error and feeds["Test Wire"].last_error is None
         broken = s.exec(select(Delivery).where(Delivery.subscriber == "broken-desk")).all()
-        assert len(broken) == 4 and all(d.last_status_code == 500 for d in broken)
+        assert len(broken) == 4 and any(d.last_status_code == 500 for d in broken)
         assert all(d.status not in ("delivered", "dead") for d in broken)  # kept for retry
+        assert all(d.next_attempt_at is not None for d in broken)
         attempts = s.exec(select(func.count()).select_from(DeliveryAttempt)).one()
-        assert attempts >= 8
+        assert attempts >= 5  # 4 delivered to desk, at least one 500 from broken-desk
 
     posts = hook_posts(server, "/hook")
     assert len(posts) == 4

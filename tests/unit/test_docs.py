@@ -22,8 +22,10 @@ def test_configuration_reference_is_current() -> None:
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    ctx = click.Context(group)
     names = []
-    for name, command in sorted(group.commands.items()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         names.append(f"{prefix}{name}")
         if isinstance(command, click.Group):
             names += _commands(command, f"{prefix}{name} ")
@@ -41,6 +43,8 @@ def test_every_command_has_help(command: str) -> None:
     target: click.Command = cli
     for part in command.split():
         assert isinstance(target, click.Group)
-        target = target.commands[part]
+        found = target.get_command(ctx, part)
+        assert found is not None
+        target = found
     assert target.get_short_help_str(limit=200), f"`warn {command}` has no help text"
     assert ctx  # the context builds

@@ -13,26 +13,41 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 #: Elements whose contents are never text a reader sees.
 _SKIP = frozenset({"script", "style", "iframe", "noscript", "template", "svg", "object", "head"})
 #: Elements that separate words: their edges become a space.
-_BLOCK = frozenset(
-    "address article aside blockquote br caption dd div dl dt figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr img li main nav ol p pre section table tbody td tfoot th "
-    "thead title tr ul".split()
-)
-_SPACE = re.compile(r"\s+")
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "img", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot",
+    "th", "thead", "title", "tr", "ul"
+})  # fmt: skip
 _TAG = re.compile(r"<[^>]*>?")
-#: Feed boilerplate that trails the real summary; applied repeatedly at the end of the text.
-_TAILS = (
-    re.compile(r"\s*The post .{1,400}? appeared first on .{1,200}?$", re.DOTALL),
+#: Feed boilerplate that trails the real summary: (cheap lower-case needles, exact pattern).
+#: Applied repeatedly to the last ~700 characters; a pattern runs only if a needle is there.
+_TAILS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    # WordPress: "The post <title> appeared first on <site>." after the excerpt.
+    (
+        ("appeared first on",),
+        re.compile(
+            r"(?<=[.!?…\]\"”])\s*The post .{1,400}? appeared first on .{1,200}?$", re.DOTALL
+        ),
+    ),
     # "Continue reading <title> →" after a finished sentence (or alone).
-    re.compile(
-        r"(?:^|(?<=[.!?…\]»”\"')]))\s*\(?(?:continue reading|read more|read the full "
-        r"(?:story|article)|read full (?:story|article))\b[^.!?]{0,200}?"
-        r"(?:\.{3}|…|→|»|›|>>|\))?\s*$",
-        re.IGNORECASE,
+    (
+        ("continue reading", "read more", "read the full", "read full"),
+        re.compile(
+            r"(?:^|(?<=[.!?…\]»”\"')]))\s*\(?(?:continue reading|read more|read the full "
+            r"(?:story|article)|read full (?:story|article))\b[^.!?]{0,200}?"
+            r"(?:\.{3}|…|→|»|›|>>|\))?\s*$",
+            re.IGNORECASE,
+        ),
     ),
     # A bare "Read more »" link glued to the last sentence.
-    re.compile(r"\s*\b(?:Read [Mm]ore|READ MORE|Continue [Rr]eading)\s*(?:\.{3}|…|→|»|›|>>)?\s*$"),
-    re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|\(more…\)|\(more\.\.\.\))\s*$"),
+    (
+        ("continue reading", "read more"),
+        re.compile(
+            r"\s*\b(?:Read [Mm]ore|READ MORE|Continue [Rr]eading)\s*(?:\.{3}|…|→|»|›|>>)?\s*$"
+        ),
+    ),
+    (("]", "(more"), re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|\(more…\)|\(more\.\.\.\))\s*$")),
 )
 
 
@@ -82,10 +97,13 @@ def _strip_tails(text: str) -> str:
     stripped = True
     while stripped:
         stripped = False
-        for tail in _TAILS:
-            found = tail.search(text, max(0, len(text) - 700))
+        window = max(0, len(text) - 700)
+        end = text[window:].lower()
+        for needles, tail in _TAILS:
+            found = any(n in end for n in needles) and tail.search(text, window)
             if found:
                 text, stripped = text[: found.start()].rstrip(), True
+                break
     return text
 
 
@@ -105,26 +123,32 @@ def html_to_text(html_text: str, max_chars: int | None = None) -> str:
     """
     if max_chars is not None:
         html_text = html_text[: max(0, max_chars) * 20]
-    text = _extract(html_text) if ("<" in html_text or "&" in html_text) else html_text
-    text = _strip_tails(_SPACE.sub(" ", text).strip())
+    if "<" in html_text:
+        text = _extract(html_text)
+    else:  # plain text, perhaps with entities: no need for the parser
+        text = html.unescape(html_text) if "&" in html_text else html_text
+    text = _strip_tails(" ".join(text.split()))
     return text if max_chars is None else _truncate(text, max(0, max_chars))
 
 
 # -- links ---------------------------------------------------------------------------------
 
 #: Query parameters that only say where a click came from (compared case-insensitively).
-_TRACKING = frozenset(
-    """fbclid gclid dclid gbraid wbraid msclkid yclid twclid ttclid li_fat_id mc_cid mc_eid
-    ocid cmpid cmp at_medium at_campaign at_campaign_type at_creation at_platform at_ptr_name
-    ns_mchannel ns_source ns_campaign ns_linkname ns_fee xtor _ga _gl igshid igsh spm ito
-    ref_src ref_url smid smtyp _hsenc _hsmi mkt_tok vero_id vero_conv oly_enc_id oly_anon_id
-    wt_mc wt.mc_id __twitter_impression sr_share s_cid rss_id cid_source""".split()
-)
+_TRACKING = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+    "li_fat_id", "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "at_medium", "at_campaign",
+    "at_campaign_type", "at_creation", "at_platform", "at_ptr_name", "ns_mchannel", "ns_source",
+    "ns_campaign", "ns_linkname", "ns_fee", "xtor", "_ga", "_gl", "igshid", "igsh", "spm", "ito",
+    "ref_src", "ref_url", "smid", "smtyp", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "vero_conv",
+    "oly_enc_id", "oly_anon_id", "wt_mc", "wt.mc_id", "__twitter_impression", "sr_share", "s_cid",
+    "rss_id", "cid_source"
+})  # fmt: skip
 #: Values of ``ref``/``source`` that name a referrer rather than content.
-_REFERRERS = frozenset(
-    """rss feed feeds twitter tw x facebook fb linkedin reddit hn newsletter email mail
-    share social homepage hp google bing yahoo msn flipboard""".split()
-)
+_REFERRERS = frozenset({
+    "rss", "feed", "feeds", "twitter", "tw", "x", "facebook", "fb", "linkedin", "reddit", "hn",
+    "newsletter", "email", "mail", "share", "social", "homepage", "hp", "google", "bing", "yahoo",
+    "msn", "flipboard"
+})  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

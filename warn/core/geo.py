@@ -17,6 +17,7 @@ from functools import cache
 
 from warn.core.geo_data import COUNTRIES, SPECIAL
 
+_Trie = dict[str, "_Trie"]
 #: Folded forms that are ordinary words and must not be matched ("Malé" -> "Male").
 _NO_FOLD = frozenset({"Male"})
 
@@ -68,7 +69,7 @@ def _variants(name: str) -> set[str]:
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: _Trie = {}
     for word in words:
         node = trie
         for ch in word:
@@ -77,7 +78,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return _node_pattern(trie)
 
 
-def _node_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+def _node_pattern(node: _Trie) -> str:
     branches = [re.escape(ch) + _node_pattern(child) for ch, child in sorted(node.items()) if ch]
     if not branches:
         return ""
@@ -89,7 +90,7 @@ def _node_pattern(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
 
 def _entries() -> Iterator[tuple[str, str, _Rule]]:
     """(display-or-empty, name, rule) for every gazetteer line; display only on first names."""
-    for line in COUNTRIES.strip().splitlines():
+    for line in COUNTRIES.strip().replace("\n    ", " ").splitlines():
         code, _, rest = line.partition(" ")
         for i, name in enumerate(n.strip() for n in rest.split(";")):
             yield (name if i == 0 else ""), name, _Rule((code,))

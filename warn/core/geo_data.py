@@ -1,6 +1,7 @@
 """The gazetteer behind :mod:`warn.core.geo`, as plain data.
 
-``COUNTRIES``: one line per country, ``CODE Display name; other name; ...``. Other names are
+``COUNTRIES``: one line per country, ``CODE Display name; other name; ...`` (indented lines
+continue the line above). Other names are
 official and short names, demonyms, capitals and conflict-relevant regions and cities. Names are
 matched case-sensitively as written (the builder adds ALL-CAPS, Title Case, accent-free,
 curly-apostrophe and hyphen/space variants).
@@ -23,7 +24,9 @@ courts and conventions far more often than the host country.
 from __future__ import annotations
 
 COUNTRIES = """
-AF Afghanistan; Afghan; Afghani; Kabul; Kandahar; Herat; Mazar-i-Sharif; Helmand; Kunduz; Nangarhar; Jaghori; Malistan; Uruzgan; Oruzgan; Ghazni; Panjshir; Bamiyan; Daikundi; Khost; Paktia; Badakhshan
+AF Afghanistan; Afghan; Afghani; Kabul; Kandahar; Herat; Mazar-i-Sharif; Helmand; Kunduz;
+    Nangarhar; Jaghori; Malistan; Uruzgan; Oruzgan; Ghazni; Panjshir; Bamiyan; Daikundi; Khost;
+    Paktia; Badakhshan
 AL Albania; Albanian; Tirana
 DZ Algeria; Algerian; Algiers; Tindouf
 AD Andorra; Andorran; Andorra la Vella
@@ -33,7 +36,8 @@ AR Argentina; Argentine; Argentinian; Argentinean; Buenos Aires
 AM Armenia; Armenian; Yerevan; Syunik
 AU Australia; Australian; Canberra; Sydney; Melbourne
 AT Austria; Austrian; Vienna
-AZ Azerbaijan; Azerbaijani; Azeri; Baku; Nagorno-Karabakh; Karabakh; Stepanakert; Khankendi; Nakhchivan
+AZ Azerbaijan; Azerbaijani; Azeri; Baku; Nagorno-Karabakh; Karabakh; Stepanakert; Khankendi;
+    Nakhchivan
 BS Bahamas; Bahamian; Nassau
 BH Bahrain; Bahraini; Manama
 BD Bangladesh; Bangladeshi; Dhaka; Cox's Bazar; Chittagong; Chattogram; Bhasan Char
@@ -44,7 +48,8 @@ BZ Belize; Belizean; Belmopan
 BJ Benin; Beninese; Porto-Novo; Cotonou
 BT Bhutan; Bhutanese; Thimphu
 BO Bolivia; Bolivian; Plurinational State of Bolivia; La Paz; Cochabamba; Santa Cruz de la Sierra
-BA Bosnia and Herzegovina; Bosnia-Herzegovina; Bosnia; Herzegovina; Bosnian; Sarajevo; Srebrenica; Republika Srpska; Mostar
+BA Bosnia and Herzegovina; Bosnia-Herzegovina; Bosnia; Herzegovina; Bosnian; Sarajevo; Srebrenica;
+    Republika Srpska; Mostar
 BW Botswana; Motswana; Batswana; Gaborone
 BR Brazil; Brazilian; Brasília; Rio de Janeiro; São Paulo; Amazonas; Roraima; Yanomami territory
 BN Brunei; Brunei Darussalam; Bruneian; Bandar Seri Begawan
@@ -58,11 +63,16 @@ CA Canada; Canadian; Ottawa; Toronto; Montreal; Vancouver
 CF Central African Republic; Centrafrique; Central African; Bangui; Bambari
 TD Chad; Chadian; N'Djamena; Ndjamena
 CL Chile; Chilean; Santiago de Chile; Valparaíso; Araucanía
-CN China; People's Republic of China; PRC; Chinese; Beijing; Peking; Shanghai; Wuhan; Guangzhou; Shenzhen; Xinjiang; Urumqi; Ürümqi; Kashgar; Tibet; Tibetan Autonomous Region; Lhasa; Inner Mongolia
+CN China; People's Republic of China; PRC; Chinese; Beijing; Peking; Shanghai; Wuhan; Guangzhou;
+    Shenzhen; Xinjiang; Urumqi; Ürümqi; Kashgar; Tibet; Tibetan Autonomous Region; Lhasa; Inner
+    Mongolia
 CO Colombia; Colombian; Bogotá; Medellín; Cauca; Catatumbo; Chocó
 KM Comoros; Comorian; Moroni
-CD Democratic Republic of the Congo; Democratic Republic of Congo; DR Congo; DRC; Congo-Kinshasa; Kinshasa; Goma; Bukavu; North Kivu; South Kivu; Kivu; Ituri; Bunia; Kasai; Kasaï; Katanga; Lubumbashi; Kisangani
-CG Republic of the Congo; Republic of Congo; Congo-Brazzaville; Congo Republic; Brazzaville; Pointe-Noire
+CD Democratic Republic of the Congo; Democratic Republic of Congo; DR Congo; DRC; Congo-Kinshasa;
+    Kinshasa; Goma; Bukavu; North Kivu; South Kivu; Kivu; Ituri; Bunia; Kasai; Kasaï; Katanga;
+    Lubumbashi; Kisangani
+CG Republic of the Congo; Republic of Congo; Congo-Brazzaville; Congo Republic; Brazzaville;
+    Pointe-Noire
 CR Costa Rica; Costa Rican
 CI Côte d'Ivoire; Ivory Coast; Ivorian; Yamoussoukro; Abidjan
 HR Croatia; Croatian; Zagreb
@@ -80,7 +90,8 @@ GQ Equatorial Guinea; Equatoguinean; Equatorial Guinean; Malabo
 ER Eritrea; Eritrean; Asmara
 EE Estonia; Estonian; Tallinn
 SZ Eswatini; Swaziland; Swazi; Mbabane
-ET Ethiopia; Ethiopian; Addis Ababa; Tigray; Tigrayan; Amhara region; Amhara; Oromia; Mekelle; Gondar; Ogaden; Benishangul-Gumuz; Afar region
+ET Ethiopia; Ethiopian; Addis Ababa; Tigray; Tigrayan; Amhara region; Amhara; Oromia; Mekelle;
+    Gondar; Ogaden; Benishangul-Gumuz; Afar region
 FJ Fiji; Fijian; Suva
 FI Finland; Finnish; Helsinki
 FR France; French; Paris; Marseille; Lyon
@@ -101,9 +112,12 @@ HN Honduras; Honduran; Tegucigalpa; San Pedro Sula
 HK Hong Kong; Hongkonger; Kowloon
 HU Hungary; Hungarian; Budapest
 IS Iceland; Icelandic; Icelander; Reykjavík
-IN India; Indian; New Delhi; Delhi; Mumbai; Kolkata; Chennai; Bengaluru; Bangalore; Srinagar; Jammu; Indian-administered Kashmir; Manipur; Imphal; Assam; Gujarat; Uttar Pradesh; Chhattisgarh; Nagaland; Mizoram; Odisha
+IN India; Indian; New Delhi; Delhi; Mumbai; Kolkata; Chennai; Bengaluru; Bangalore; Srinagar;
+    Jammu; Indian-administered Kashmir; Manipur; Imphal; Assam; Gujarat; Uttar Pradesh;
+    Chhattisgarh; Nagaland; Mizoram; Odisha
 ID Indonesia; Indonesian; Jakarta; Papua; West Papua; Papuan; Aceh; Maluku; Sulawesi; Sumatra
-IR Iran; Islamic Republic of Iran; Iranian; Tehran; Teheran; Mashhad; Isfahan; Zahedan; Sistan and Baluchestan; Sistan-Baluchestan; Khuzestan; Evin prison
+IR Iran; Islamic Republic of Iran; Iranian; Tehran; Teheran; Mashhad; Isfahan; Zahedan; Sistan and
+    Baluchestan; Sistan-Baluchestan; Khuzestan; Evin prison
 IQ Iraq; Iraqi; Baghdad; Mosul; Sinjar; Kirkuk; Erbil; Irbil; Basra; Fallujah; Nineveh; Anbar
 IE Ireland; Irish; Dublin
 IL Israel; Israeli; Tel Aviv; Haifa; Negev
@@ -137,7 +151,8 @@ ML Mali; Malian; Bamako; Timbuktu; Kidal; Mopti; Ménaka; Ségou
 MH Marshall Islands; Marshallese; Majuro
 MR Mauritania; Mauritanian; Nouakchott
 MU Mauritius; Mauritian; Port Louis
-MX Mexico; Mexican; Mexico City; Sinaloa; Michoacán; Tamaulipas; Chiapas; Ciudad Juárez; Tijuana; Culiacán
+MX Mexico; Mexican; Mexico City; Sinaloa; Michoacán; Tamaulipas; Chiapas; Ciudad Juárez; Tijuana;
+    Culiacán
 FM Micronesia; Federated States of Micronesia; Micronesian; Palikir
 MD Moldova; Republic of Moldova; Moldovan; Chișinău; Chisinau; Transnistria; Transdniestria
 MC Monaco; Monégasque; Monegasque
@@ -145,7 +160,8 @@ MN Mongolia; Mongolian; Ulaanbaatar; Ulan Bator
 ME Montenegro; Montenegrin; Podgorica
 MA Morocco; Moroccan; Rabat; Casablanca
 MZ Mozambique; Mozambican; Maputo; Cabo Delgado; Mocímboa da Praia; Beira
-MM Myanmar; Burma; Burmese; Naypyidaw; Naypyitaw; Nay Pyi Taw; Yangon; Rangoon; Mandalay; Rakhine; Arakan; Sagaing; Kachin State; Shan State; Karen State; Karenni State; Chin State
+MM Myanmar; Burma; Burmese; Naypyidaw; Naypyitaw; Nay Pyi Taw; Yangon; Rangoon; Mandalay; Rakhine;
+    Arakan; Sagaing; Kachin State; Shan State; Karen State; Karenni State; Chin State
 NA Namibia; Namibian; Windhoek
 NR Nauru; Nauruan; Yaren
 NP Nepal; Nepali; Nepalese; Kathmandu
@@ -153,27 +169,35 @@ NL Netherlands; Dutch; Holland; Amsterdam; Rotterdam
 NZ New Zealand; New Zealander; Wellington; Auckland; Christchurch
 NI Nicaragua; Nicaraguan; Managua
 NE Niger; Nigerien; Niamey; Tillabéri; Tillaberi; Agadez; Diffa; Tahoua
-NG Nigeria; Nigerian; Abuja; Lagos; Borno; Maiduguri; Zamfara; Kaduna; Katsina; Sokoto; Benue; Plateau State; Yobe; Adamawa; Kano; Niger Delta; Niger State; Biafra
+NG Nigeria; Nigerian; Abuja; Lagos; Borno; Maiduguri; Zamfara; Kaduna; Katsina; Sokoto; Benue;
+    Plateau State; Yobe; Adamawa; Kano; Niger Delta; Niger State; Biafra
 MK North Macedonia; Macedonian; Skopje
 NO Norway; Norwegian; Oslo
 OM Oman; Omani; Muscat
-PK Pakistan; Pakistani; Islamabad; Karachi; Lahore; Peshawar; Quetta; Balochistan; Baluchistan; Khyber Pakhtunkhwa; Waziristan; North Waziristan; Sindh; Azad Kashmir; Pakistan-administered Kashmir; Gilgit-Baltistan
+PK Pakistan; Pakistani; Islamabad; Karachi; Lahore; Peshawar; Quetta; Balochistan; Baluchistan;
+    Khyber Pakhtunkhwa; Waziristan; North Waziristan; Sindh; Azad Kashmir; Pakistan-administered
+    Kashmir; Gilgit-Baltistan
 PW Palau; Palauan; Ngerulmud
-PS Palestine; State of Palestine; Palestinian; Palestinian territories; Occupied Palestinian Territory; Gaza; Gaza Strip; Gazan; West Bank; Ramallah; Jenin; Nablus; Hebron; Khan Younis; Khan Yunis; Deir al-Balah; Jabalia; Tulkarm; East Jerusalem
+PS Palestine; State of Palestine; Palestinian; Palestinian territories; Occupied Palestinian
+    Territory; Gaza; Gaza Strip; Gazan; West Bank; Ramallah; Jenin; Nablus; Hebron; Khan Younis;
+    Khan Yunis; Deir al-Balah; Jabalia; Tulkarm; East Jerusalem
 PA Panama; Panamanian; Panama City; Darién Gap; Darien Gap
 PG Papua New Guinea; Papua New Guinean; Port Moresby; Bougainville
 PY Paraguay; Paraguayan; Asunción
 PE Peru; Peruvian; Lima; Ayacucho
-PH Philippines; Philippine; Filipino; Filipinos; Filipina; Manila; Mindanao; Marawi; Maguindanao; Cotabato; Davao
+PH Philippines; Philippine; Filipino; Filipinos; Filipina; Manila; Mindanao; Marawi; Maguindanao;
+    Cotabato; Davao
 PL Poland; Polish; Warsaw; Kraków; Krakow
 PT Portugal; Portuguese; Lisbon; Porto
 QA Qatar; Qatari; Doha
 RO Romania; Romanian; Bucharest
-RU Russia; Russian Federation; Russian; Moscow; Kremlin; St Petersburg; St. Petersburg; Saint Petersburg; Chechnya; Chechen Republic; Grozny; Dagestan; Ingushetia; Siberia; Belgorod; Kursk
+RU Russia; Russian Federation; Russian; Moscow; Kremlin; St Petersburg; St. Petersburg; Saint
+    Petersburg; Chechnya; Chechen Republic; Grozny; Dagestan; Ingushetia; Siberia; Belgorod; Kursk
 RW Rwanda; Rwandan; Kigali
 KN Saint Kitts and Nevis; St Kitts and Nevis; St. Kitts and Nevis; Kittitian; Basseterre
 LC Saint Lucia; St Lucia; St. Lucia; Saint Lucian; Castries
-VC Saint Vincent and the Grenadines; St Vincent and the Grenadines; St. Vincent and the Grenadines; Vincentian; Kingstown
+VC Saint Vincent and the Grenadines; St Vincent and the Grenadines; St. Vincent and the Grenadines;
+    Vincentian; Kingstown
 WS Samoa; Samoan; Apia
 SM San Marino; Sammarinese
 ST São Tomé and Príncipe; Sao Tome; São Tomé; Santomean
@@ -191,11 +215,14 @@ ZA South Africa; South African; Pretoria; Johannesburg; Cape Town; Durban; KwaZu
 SS South Sudan; South Sudanese; Juba; Upper Nile; Jonglei; Malakal; Bentiu; Unity State
 ES Spain; Spanish; Spaniard; Madrid; Barcelona; Catalonia; Canary Islands; Melilla; Ceuta
 LK Sri Lanka; Sri Lankan; Colombo; Sri Jayawardenepura Kotte; Jaffna; Mullaitivu
-SD Sudan; Sudanese; Khartoum; Omdurman; Port Sudan; Darfur; North Darfur; West Darfur; El Fasher; El Geneina; Geneina; Kordofan; South Kordofan; Blue Nile state; Gezira; Wad Madani; Zamzam camp
+SD Sudan; Sudanese; Khartoum; Omdurman; Port Sudan; Darfur; North Darfur; West Darfur; El Fasher;
+    El Geneina; Geneina; Kordofan; South Kordofan; Blue Nile state; Gezira; Wad Madani; Zamzam camp
 SR Suriname; Surinamese; Paramaribo
 SE Sweden; Swedish; Swede; Stockholm
 CH Switzerland; Swiss; Swiss Confederation; Bern; Zurich; Zürich
-SY Syria; Syrian Arab Republic; Syrian; Damascus; Idlib; Aleppo; Homs; Hama; Daraa; Deraa; Raqqa; Deir ez-Zor; Deir el-Zour; Ghouta; Afrin; Latakia; Tartus; Suwayda; Sweida; Golan Heights; Kobani; Al-Hol camp
+SY Syria; Syrian Arab Republic; Syrian; Damascus; Idlib; Aleppo; Homs; Hama; Daraa; Deraa; Raqqa;
+    Deir ez-Zor; Deir el-Zour; Ghouta; Afrin; Latakia; Tartus; Suwayda; Sweida; Golan Heights;
+    Kobani; Al-Hol camp
 TW Taiwan; Republic of China; Taiwanese; Taipei; Kaohsiung
 TJ Tajikistan; Tajik; Tajikistani; Dushanbe; Gorno-Badakhshan; Khorog
 TZ Tanzania; United Republic of Tanzania; Tanzanian; Dodoma; Dar es Salaam; Zanzibar; Arusha
@@ -209,10 +236,14 @@ TR Türkiye; Turkey; Turkish; Ankara; Istanbul; İstanbul; Diyarbakır; Diyarbak
 TM Turkmenistan; Turkmen; Ashgabat
 TV Tuvalu; Tuvaluan; Funafuti
 UG Uganda; Ugandan; Kampala; Gulu; Karamoja
-UA Ukraine; Ukrainian; Kyiv; Kiev; Kharkiv; Kharkov; Donbas; Donbass; Donetsk; Luhansk; Lugansk; Crimea; Crimean; Sevastopol; Mariupol; Bakhmut; Avdiivka; Kherson; Zaporizhzhia; Zaporizhia; Odesa; Odessa; Mykolaiv; Dnipro; Lviv; Bucha; Irpin; Sumy; Izium
+UA Ukraine; Ukrainian; Kyiv; Kiev; Kharkiv; Kharkov; Donbas; Donbass; Donetsk; Luhansk; Lugansk;
+    Crimea; Crimean; Sevastopol; Mariupol; Bakhmut; Avdiivka; Kherson; Zaporizhzhia; Zaporizhia;
+    Odesa; Odessa; Mykolaiv; Dnipro; Lviv; Bucha; Irpin; Sumy; Izium
 AE United Arab Emirates; UAE; Emirati; Abu Dhabi; Dubai
-GB United Kingdom; UK; U.K.; Great Britain; Britain; British; England; Scotland; Scottish; Wales; Welsh; Northern Ireland; London; Manchester; Birmingham; Belfast; Edinburgh
-US United States; United States of America; USA; U.S.A.; US; U.S.; America; American; Washington DC; Washington, D.C.; Washington; Pentagon; White House; New York City; Chicago; Los Angeles
+GB United Kingdom; UK; U.K.; Great Britain; Britain; British; England; Scotland; Scottish; Wales;
+    Welsh; Northern Ireland; London; Manchester; Birmingham; Belfast; Edinburgh
+US United States; United States of America; USA; U.S.A.; US; U.S.; America; American; Washington
+    DC; Washington, D.C.; Washington; Pentagon; White House; New York City; Chicago; Los Angeles
 UY Uruguay; Uruguayan; Montevideo
 UZ Uzbekistan; Uzbek; Tashkent; Karakalpakstan; Andijan; Samarkand
 VU Vanuatu; Ni-Vanuatu; Port Vila

@@ -9,11 +9,13 @@ telltale letters. When the evidence is thin or tied, the caller's hint wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 #: Only the start of a text is read: a headline and first paragraph are plenty.
-_SAMPLE = 600
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_SAMPLE = 300
+#: A word; web and e-mail addresses ("cnn.com/world") stay one token, so "com" is no stopword.
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?(?:[./@]\w[\w./@-]*)?")
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -25,7 +27,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "ont été avec selon après contre son ses leur plus sont il elle ce cette",
         "es": "el la los las del de y en que por con para una un se al es su sus más "
         "tras según contra fue han sido entre como sin sobre este esta muertos",
-        "pt": "o a os as do da dos das de e em no na nos nas que por com para um uma "
+        "pt": "o os do da dos das de e em na nos nas que por com para um uma "
         "se ao é são foi após contra mais pelo pela seu sua entre mortos",
         "de": "der die das den dem des und ist ein eine einer im in mit von zu auf für "
         "nach bei nicht sich sind wurde wurden werden gegen über auch aus als",
@@ -41,37 +43,39 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "serikali amesema wameuawa zaidi hao hii kutoka",
     }.items()
 }
+#: Stopword or telltale letter -> the languages it points to.
+_LANGS_OF: dict[str, tuple[str, ...]] = {
+    word: tuple(lang for lang, stops in _STOPWORDS.items() if word in stops)
+    for word in frozenset().union(*_STOPWORDS.values())
+}
 #: Letters that (nearly) only one of the Latin-script languages above uses.
-_TELLTALES = {"es": "ñ¿¡", "pt": "ãõ", "fr": "èêœ", "de": "ßäö", "tr": "ğşı", "it": "ò"}
-_TELLTALE_LANG = {ch: lang for lang, chars in _TELLTALES.items() for ch in chars}
+_TELLTALES = {
+    "ñ¿¡": ("es",), "ãõ": ("pt",), "áíóú": ("es", "pt"), "èêœ": ("fr",), "ß": ("de",),
+    "äö": ("de",), "ğşı": ("tr",), "ò": ("it",),
+}  # fmt: skip
+_LANGS_OF.update({ch: langs for chars, langs in _TELLTALES.items() for ch in chars})
+_TELLTALE = re.compile(f"[{''.join(_TELLTALES)}]")
 
-#: Script ranges, checked for non-ASCII text; each maps to a language or a sub-decision.
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(f"[{ranges}]"))
-    for name, ranges in (
-        ("cyrillic", "\u0400-\u04ff"),
-        ("arabic", "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"),
-        ("kana", "\u3040-\u30ff"),
-        ("han", "\u4e00-\u9fff\u3400-\u4dbf"),
-        ("hangul", "\uac00-\ud7af\u1100-\u11ff"),
-        ("hi", "\u0900-\u097f"),
-        ("bn", "\u0980-\u09ff"),
-        ("ta", "\u0b80-\u0bff"),
-        ("el", "\u0370-\u03ff"),
-        ("he", "\u0590-\u05ff"),
-        ("th", "\u0e00-\u0e7f"),
-        ("am", "\u1200-\u137f"),
-        ("hy", "\u0530-\u058f"),
-        ("ka", "\u10a0-\u10ff"),
-        ("my", "\u1000-\u109f"),
-    )
-)
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+#: Unicode ranges of the non-Latin scripts we recognise, sorted by start.
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0370, 0x03FF, "el"), (0x0400, 0x04FF, "cyrillic"), (0x0530, 0x058F, "hy"),
+    (0x0590, 0x05FF, "he"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
+    (0x0900, 0x097F, "hi"), (0x0980, 0x09FF, "bn"), (0x0B80, 0x0BFF, "ta"),
+    (0x0E00, 0x0E7F, "th"), (0x1000, 0x109F, "my"), (0x10A0, 0x10FF, "ka"),
+    (0x1100, 0x11FF, "hangul"), (0x1200, 0x137F, "am"), (0x3040, 0x30FF, "kana"),
+    (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xAC00, 0xD7AF, "hangul"),
+    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+)  # fmt: skip
+_RANGE_STARTS = [start for start, _, _ in _SCRIPT_RANGES]
+_BY_SCRIPT = {"kana": "ja", "han": "zh", "hangul": "ko"}
 
-_ARABIC_STOPWORDS = {
-    "ar": frozenset("في من على إلى عن مع التي الذي هذا هذه أن بعد قبل كان قال حيث بين ذلك خلال".split()),
-    "fa": frozenset("در به از که این را با است برای آن یک می شد شده کرد تا هم بر".split()),
-    "ur": frozenset("کے میں کی ہے اور کو نے سے پر کا ہیں تھا گیا یہ وہ بھی کہ".split()),
+_ARABIC_STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "ar": "في من على إلى عن مع التي الذي هذا هذه أن بعد قبل كان قال حيث بين ذلك خلال",
+        "fa": "در به از که این را با است برای آن یک می شد شده کرد تا هم بر",
+        "ur": "کے میں کی ہے اور کو نے سے پر کا ہیں تھا گیا یہ وہ بھی کہ",
+    }.items()
 }
 _ARABIC_LETTERS = {"ar": "ةيكى", "fa": "یکپچژگ", "ur": "ےںٹڈڑہھ"}
 _ISO3 = {
@@ -92,56 +96,66 @@ def normalize_language(code: str | None) -> str | None:
     return _ISO3.get(base)
 
 
-def _dominant_script(sample: str) -> str | None:
-    """The non-Latin script with more letters than Latin script has, if any."""
-    latin = len(_LATIN.findall(sample))
-    counts = {name: len(rx.findall(sample)) for name, rx in _SCRIPTS}
-    if counts["kana"]:  # Japanese mixes kana with Han
-        counts["kana"] += counts.pop("han")
-    name, count = max(counts.items(), key=lambda kv: kv[1])
-    return name if count > latin else None
+def _script_of(ch: str) -> str | None:
+    code = ord(ch)
+    if code < 0x250:
+        return "latin" if ch.isalpha() else None
+    i = bisect_right(_RANGE_STARTS, code) - 1
+    return _SCRIPT_RANGES[i][2] if i >= 0 and code <= _SCRIPT_RANGES[i][1] else None
 
 
-def _cyrillic(sample: str) -> str:
-    ukrainian, russian = sum(sample.count(c) for c in "іїєґІЇЄҐ"), sum(map(sample.count, "ыэъЫЭ"))
+def _dominant_script(chars: Counter[str]) -> str | None:
+    """The script with the most letters in the sample (Japanese: kana plus Han)."""
+    scripts: Counter[str] = Counter()
+    for ch, n in chars.items():
+        scripts[_script_of(ch) or ""] += n
+    del scripts[""]
+    if scripts["kana"]:
+        scripts["kana"] += scripts.pop("han", 0)
+    return scripts.most_common(1)[0][0] if scripts else None
+
+
+def _cyrillic(chars: Counter[str]) -> str:
+    ukrainian, russian = sum(chars[c] for c in "іїєґІЇЄҐ"), sum(chars[c] for c in "ыэъЫЭ")
     return "uk" if ukrainian > russian else "ru"
 
 
-def _arabic(sample: str) -> str:
+def _arabic(sample: str, chars: Counter[str]) -> str:
     words = sample.split()
-    scores = Counter({lang: 0.0 for lang in _ARABIC_STOPWORDS})
-    for lang, stops in _ARABIC_STOPWORDS.items():
-        scores[lang] += sum(w in stops for w in words) + 0.5 * sum(map(sample.count, _ARABIC_LETTERS[lang]))
-    return scores.most_common(1)[0][0]
+
+    def score(lang: str) -> float:
+        letters = sum(chars[c] for c in _ARABIC_LETTERS[lang])
+        return sum(w in _ARABIC_STOPWORDS[lang] for w in words) + letters / 2
+
+    return max(_ARABIC_STOPWORDS, key=score)
 
 
-_BY_SCRIPT = {"kana": "ja", "han": "zh", "hangul": "ko"}
-
-
-def _latin_scores(sample: str) -> Counter[str]:
-    words = _WORD.findall(sample.lower())
-    scores: Counter[str] = Counter()
-    for word in words:
-        scores.update(lang for lang, stops in _STOPWORDS.items() if word in stops)
-    scores.update(_TELLTALE_LANG[ch] for ch in sample if ch in _TELLTALE_LANG)
+def _latin_scores(sample: str) -> dict[str, float]:
+    """Stopword and telltale-letter hits; a word shared by k languages counts 1/k for each."""
+    scores = dict.fromkeys(_STOPWORDS, 0.0)
+    found = [*_TELLTALE.findall(sample), *_WORD.findall(sample.lower())]
+    for langs in filter(None, map(_LANGS_OF.get, found)):
+        for lang in langs:
+            scores[lang] += 1 / len(langs)
     return scores
 
 
 def _latin(sample: str) -> str | None:
-    """The clear stopword winner: at least two hits and ahead of the runner-up."""
-    ranked = _latin_scores(sample).most_common(2) + [("", 0), ("", 0)]
-    (best, top), (_, second) = ranked[0], ranked[1]
-    return best if top >= 2 and top > second else None
+    """The clear winner: a score of 1.5 or more, and 1.6 times the runner-up's."""
+    scores = _latin_scores(sample)
+    best, second = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
+    top = scores[best]
+    return best if top >= 1.5 and top >= 1.6 * scores[second] else None
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 code of ``text``, or the normalised ``hint`` when the text does not say."""
     sample = text[:_SAMPLE]
-    script = None if sample.isascii() else _dominant_script(sample)
+    script = "latin" if sample.isascii() else _dominant_script(chars := Counter(sample))
     if script == "cyrillic":
-        return _cyrillic(sample)
+        return _cyrillic(chars)
     if script == "arabic":
-        return _arabic(sample)
-    if script is not None:
+        return _arabic(sample, chars)
+    if script not in ("latin", None):
         return _BY_SCRIPT.get(script, script)
     return _latin(sample) or normalize_language(hint)

@@ -171,7 +171,9 @@ def _describe_bozo(exc: object) -> str:
         return f"served with a non-XML Content-Type ({exc})"
     line = getattr(exc, "getLineNumber", None)
     where = f" at line {line()}" if callable(line) else ""
-    return f"not well-formed XML{where}: {exc}; read as far as possible"
+    message = getattr(exc, "getMessage", None)
+    detail = message() if callable(message) else str(exc)
+    return f"not well-formed XML{where}: {detail}; read as far as possible"
 
 
 def _entries(
@@ -200,12 +202,14 @@ def _entries(
             seen.add(entry.guid or "")
             entries.append(entry)
     notes = {
-        "cut": "entries were longer than max_entry_chars and were cut",
-        "dupe": "entries repeated a guid already seen in this feed; kept the first",
-        "date": "entries had a date that could not be read; stored without one",
-        "empty": "entries had no title, link or text and were skipped",
+        "cut": "longer than max_entry_chars, cut",
+        "dupe": "repeating a guid already seen in this feed, skipped (the first is kept)",
+        "date": "with a date that could not be read, kept without a date",
+        "empty": "with no title, link or text, skipped",
     }
-    problems.extend(f"{counts[k]} {notes[k]}" for k in notes if counts[k])
+    problems.extend(
+        f"{n} {'entry' if n == 1 else 'entries'} {notes[k]}" for k, n in counts.items() if n
+    )
     return tuple(entries)
 
 
@@ -220,7 +224,7 @@ def _entry(
     if len(title) > max_chars or len(summary) > max_chars:
         counts["cut"] += 1
     published = _date(item)
-    if published is None and (item.get("published") or item.get("updated")):
+    if published is None and (_raw(item, "published") or _raw(item, "updated")):
         counts["date"] += 1
     return Entry(
         guid=_clean(item.get("id"))[:2000] or None,
@@ -242,13 +246,18 @@ def _summary(item: Any) -> str:
 
 def _date(item: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = item.get(key)
+        parsed = _raw(item, key)
         if parsed:
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
             except (TypeError, ValueError, OverflowError, OSError):
                 continue
     return None
+
+
+def _raw(item: Any, key: str) -> Any:
+    """A key of a FeedParserDict without its deprecated published/updated aliasing."""
+    return dict.get(item, key) if isinstance(item, dict) else None
 
 
 def _absolute(link: object, base: str) -> str | None:

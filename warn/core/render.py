@@ -73,6 +73,11 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
+def one_line(text: str, empty: str = "(untitled)") -> str:
+    """Whitespace (newlines included) collapsed to single spaces; ``empty`` if nothing is left."""
+    return " ".join(text.split()) or empty
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, or None."""
     if value is None:
@@ -103,8 +108,8 @@ def headline(view: AlertView) -> str:
     if view.grouped:
         return prefix + summary_headline(view)
     if view.kind in ("health", "recovery"):
-        return prefix + (view.title or f"Source {view.kind}")
-    return f"{prefix}Risk {view.risk:.2f}: {view.title or '(untitled)'}"
+        return prefix + one_line(view.title, f"Source {view.kind}")
+    return f"{prefix}Risk {view.risk:.2f}: {one_line(view.title)}"
 
 
 def summary_headline(view: AlertView) -> str:
@@ -113,7 +118,7 @@ def summary_headline(view: AlertView) -> str:
     noun = "alert" if len(entries) == 1 else "alerts"
     if view.kind == "digest":
         return f"Digest: {len(entries)} {noun}"
-    titles = "; ".join(cut(e.title, 80) for e in top)
+    titles = "; ".join(cut(one_line(e.title), 80) for e in top)
     return f"{len(entries)} more {noun}, top {len(top)}: {titles}"
 
 
@@ -198,13 +203,14 @@ def _context(*texts: str) -> dict[str, Any]:
 
 
 def _header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, 150), "emoji": True}}
+    plain = {"type": "plain_text", "text": cut(one_line(text), 150), "emoji": True}
+    return {"type": "header", "text": plain}
 
 
 def slack_item_line(view: AlertView) -> str:
     where = " · ".join(p for p in (view.feed, ", ".join(view.countries)) if p)
     return (
-        f"*{view.risk:.2f}* `{risk_bar(view.risk)}` {slack_link(view.link, cut(view.title, 200))}"
+        f"*{view.risk:.2f}* `{risk_bar(view.risk)}` {slack_link(view.link, cut(one_line(view.title), 200))}"
         + (f" ({mrkdwn_escape(where)})" if where else "")
     )
 
@@ -233,7 +239,7 @@ def _slack_item_blocks(view: AlertView) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         _header(title),
         _section(
-            f"*{slack_link(view.link, cut(view.title or '(untitled)', 500))}*\n" + "  ".join(meta)
+            f"*{slack_link(view.link, cut(one_line(view.title), 500))}*\n" + "  ".join(meta)
         ),
         {"type": "section", "fields": fields},
     ]

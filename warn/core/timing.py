@@ -85,7 +85,7 @@ def failure_delay(
     base = _base(interval, fetch)
     cap = max(fetch.backoff_cap, base)
     doublings = min(max(failures - 1, 0) + (0 if retryable else 2), _MAX_DOUBLINGS)
-    delay = min(base * (2**doublings), cap)
+    delay = timedelta(seconds=min(base.total_seconds() * 2.0**doublings, cap.total_seconds()))
     if retry_after is not None and retry_after > delay:
         delay = min(retry_after, cap)
     return _jittered(delay, fetch, rand)

@@ -25,7 +25,7 @@ from time import perf_counter
 from typing import Any
 
 import sqlmodel
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -247,14 +247,18 @@ def _serve(
         state = _state(session, sub.name)
         if state.disabled_at is not None:
             return report
-        _pace(session, sub, state, now, report)
-        session.commit()
-        queue = session.exec(
+        if _pace(session, sub, state, now, report):
+            session.commit()
+        pending = (
             select(Delivery)
             .where(Delivery.subscriber == sub.name, Delivery.status == "pending")
             .order_by(col(Delivery.created_at), col(Delivery.id))
-            .limit(limit)
-        ).all()
+        )
+        head = session.exec(pending.limit(1)).first()
+        if head is None or (head.next_attempt_at and head.next_attempt_at > now):
+            report.due(head.next_attempt_at if head else None)
+            return report
+        queue = session.exec(pending.limit(limit)).all()
         alerts = _alerts(session, [d.alert_id for d in queue])
         bucket = (
             Bucket(state.bucket_tokens, state.bucket_at)
@@ -413,7 +417,8 @@ def _pace(
     state: SubscriberState,
     now: datetime,
     report: DeliveryReport,
-) -> None:
+) -> bool:
+    """Fold the overflow, group due summaries and digests; True if anything changed."""
     sent = session.exec(
         select(func.count())
         .select_from(Delivery)
@@ -425,18 +430,18 @@ def _pace(
         )
     ).one()
     queued = session.exec(
-        select(Delivery)
+        select(Delivery.id)
         .where(
             Delivery.subscriber == sub.name, Delivery.kind == "item", Delivery.status == "pending"
         )
         .order_by(col(Delivery.created_at), col(Delivery.id))
     ).all()
     plan = plan_fold(
-        [d.id or 0 for d in queued], sent_last_hour=sent, max_per_hour=sub.max_per_hour
+        [i for i in queued if i is not None], sent_last_hour=sent, max_per_hour=sub.max_per_hour
     )
-    for d in queued[len(plan.admit) :]:
-        d.status = "folded"
-        session.add(d)
+    for start in range(0, len(plan.fold), 500):
+        chunk = plan.fold[start : start + 500]
+        session.exec(update(Delivery).where(col(Delivery.id).in_(chunk)).values(status="folded"))
     report.folded += len(plan.fold)
     waiting = session.exec(
         select(Delivery)
@@ -463,8 +468,11 @@ def _pace(
         _group(session, sub, held, "digest", now)
         state.last_digest_at = now
         report.summaries += 1
-    state.updated_at = now
-    session.add(state)
+    if plan.fold or session.dirty or session.new:
+        state.updated_at = now
+        session.add(state)
+        return True
+    return False
 
 
 def _group(
