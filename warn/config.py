@@ -89,6 +89,11 @@ class ServiceConfig(_Strict):
     public_url: str | None = Field(
         None, description="Public base URL of this service, for WebSub callbacks; empty: no push."
     )
+    websub_listen: str = Field(
+        "127.0.0.1:8086",
+        description="host:port the WebSub callback server binds when public_url is set "
+        "(put a reverse proxy that public_url points at in front of it).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Logging level."
     )
@@ -101,6 +106,14 @@ class ServiceConfig(_Strict):
             except ValueError as e:
                 raise ValueError(f"allow_networks[{i}]: {net!r} is not a CIDR network ({e})") from e
         return self
+
+    @field_validator("websub_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or int(port) > 65535:
+            raise ValueError(f"{value!r} is not host:port, e.g. '127.0.0.1:8086'")
+        return value
 
 
 class FetchConfig(_Strict):

@@ -219,6 +219,8 @@ class LinearRiskClassifier:
         features = sp.hstack([word, self._char.transform(clean)], format="csr")
         logits = features @ self._coef_t + self._intercept
         probs = 1.0 / (1.0 + np.exp(-(self._platt_a * logits + self._platt_b)))
+        # risk is 1 exactly when some category applies, so it is at least each category's
+        probs[:, 0] = np.maximum(probs[:, 0], probs[:, 1:].max(axis=1))
         return probs, word.tocsr()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

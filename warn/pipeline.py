@@ -13,21 +13,23 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from warn.core.decide import ItemContext, decide_alerts
 from warn.core.dedupe import dedupe_entries, make_item
-from warn.core.parse import parse_feed
+from warn.core.parse import ParsedFeed, parse_feed
 from warn.core.timing import FeedState, schedule_failure, schedule_success
 from warn.errors import FeedError, FetchError
 from warn.fetch import FetchRequest, FetchResponse, fetch_feed
+from warn.push import keep_subscribed
 from warn.store import queries
 from warn.store.tables import Assessment as AssessmentRow
 from warn.store.tables import Feed
@@ -136,7 +138,7 @@ def _fetch_all(
 
 def _items_of(
     app: App, job: _Job, response: FetchResponse, now: datetime
-) -> tuple[list[Item], tuple[str, ...]]:
+) -> tuple[list[Item], ParsedFeed]:
     fetch = app.config.fetch
     parsed = parse_feed(
         response.body,
@@ -149,7 +151,7 @@ def _items_of(
         make_item(e, feed=job.name, fetched=now, max_chars=fetch.max_entry_chars)
         for e in parsed.entries
     ]
-    return dedupe_entries(items), parsed.problems
+    return dedupe_entries(items), parsed
 
 
 def _store_items(
@@ -158,40 +160,49 @@ def _store_items(
     items: Sequence[Item],
     assessments: Sequence[Assessment],
     now: datetime,
-) -> list[ItemRow]:
-    rows = []
-    for item in items:
-        row = ItemRow(
-            feed_id=feed_id,
-            dedupe_key=item.dedupe_key,
-            guid=item.guid,
-            link=item.link,
-            title=item.title,
-            summary=item.summary,
-            published_at=item.published,
-            fetched_at=item.fetched,
-            content_hash=item.content_hash,
-            language=item.language,
-            countries=list(item.countries),
-        )
-        session.add(row)
-        rows.append(row)
-    session.flush()  # assigns ids
-    for row, assessment in zip(rows, assessments, strict=True):
-        session.add(
-            AssessmentRow(
-                item_id=row.id or 0,
-                model_version=assessment.model_version,
-                risk=assessment.risk,
-                categories=dict(assessment.categories),
-                reasons=[
+) -> list[int]:
+    """Insert items and their assessments in two bulk statements; return the item ids in order.
+    (Core inserts: building ORM objects cost more than the scoring, see docs/benchmarks.md.)"""
+    if not items:
+        return []
+    item_rows = [
+        {
+            "feed_id": feed_id,
+            "dedupe_key": item.dedupe_key,
+            "guid": item.guid,
+            "link": item.link,
+            "title": item.title,
+            "summary": item.summary,
+            "published_at": item.published,
+            "fetched_at": item.fetched,
+            "content_hash": item.content_hash,
+            "language": item.language,
+            "countries": list(item.countries),
+        }
+        for item in items
+    ]
+    inserted = session.execute(
+        insert(ItemRow).returning(col(ItemRow.id), sort_by_parameter_order=True), item_rows
+    )
+    ids = [int(row_id) for row_id in inserted.scalars()]
+    session.execute(
+        insert(AssessmentRow),
+        [
+            {
+                "item_id": item_id,
+                "model_version": a.model_version,
+                "risk": a.risk,
+                "categories": dict(a.categories),
+                "reasons": [
                     {"phrase": r.phrase, "category": r.category, "weight": round(r.weight, 4)}
-                    for r in assessment.reasons
+                    for r in a.reasons
                 ],
-                created_at=now,
-            )
-        )
-    return rows
+                "created_at": now,
+            }
+            for item_id, a in zip(ids, assessments, strict=True)
+        ],
+    )
+    return ids
 
 
 def _alert(
@@ -199,7 +210,7 @@ def _alert(
     session: Session,
     job: _Job,
     items: Sequence[Item],
-    rows: Sequence[ItemRow],
+    item_ids: Sequence[int],
     assessments: Sequence[Assessment],
     now: datetime,
 ) -> int:
@@ -208,7 +219,7 @@ def _alert(
 
     subscribers = {s.name: s for s in app.subscribers.active}
     count = 0
-    for item, row, assessment in zip(items, rows, assessments, strict=True):
+    for item, item_id, assessment in zip(items, item_ids, assessments, strict=True):
         context = ItemContext(feed=job.name, feed_tags=job.tags, countries=item.countries)
         for decision in decide_alerts(
             assessment, context, subscribers.values(), app.config.thresholds
@@ -220,7 +231,7 @@ def _alert(
                 subscriber=subscribers[decision.subscriber],
                 kind="item",
                 now=now,
-                item_id=row.id,
+                item_id=item_id,
                 feed_id=job.feed_id,
                 risk=decision.risk,
                 categories=decision.categories,
@@ -239,24 +250,36 @@ def _alert(
     return count
 
 
-def _process(app: App, job: _Job, outcome: FetchResponse | FeedError, now: datetime) -> FeedResult:
-    """Store one feed's outcome: new items, scores, alerts and its next poll time, atomically."""
+# A WebSub push (callback server thread) and a poll may store the same feed at once.
+_store_lock = threading.Lock()
+
+
+def _process(
+    app: App,
+    job: _Job,
+    outcome: FetchResponse | FeedError,
+    now: datetime,
+    client: httpx.Client | None = None,
+) -> FeedResult:
+    """Store one feed's outcome: new items, scores, alerts and its next poll time, atomically.
+
+    With a ``client``, a feed that advertises a WebSub hub is then subscribed (warn/push.py)."""
     rand = random.random()
     fetch = app.config.fetch
     if isinstance(outcome, FeedError):
         return _record_failure(app, job, outcome, now, rand)
     try:
-        items, problems = (
-            _items_of(app, job, outcome, now) if not outcome.not_modified else ([], ())
+        items, parsed = (
+            _items_of(app, job, outcome, now) if not outcome.not_modified else ([], None)
         )
     except FeedError as e:
         return _record_failure(app, job, e, now, rand, status=outcome.status)
-    with Session(app.engine) as session:
+    with _store_lock, Session(app.engine) as session:
         known = queries.known_keys(session, job.feed_id, (i.dedupe_key for i in items))
         new = [i for i in items if i.dedupe_key not in known]
         assessments = app.classifier.assess([i.text for i in new]) if new else []
-        rows = _store_items(session, job.feed_id, new, assessments, now)
-        alerts = _alert(app, session, job, new, rows, assessments, now)
+        item_ids = _store_items(session, job.feed_id, new, assessments, now)
+        alerts = _alert(app, session, job, new, item_ids, assessments, now)
         state = schedule_success(
             job.state,
             now=now,
@@ -273,8 +296,11 @@ def _process(app: App, job: _Job, outcome: FetchResponse | FeedError, now: datet
         )
         _save_state(session, job.feed_id, state)
         session.commit()
+    problems = parsed.problems if parsed else ()
     for p in problems:
         log.info("feed=%r: %s", job.name, p)
+    if client is not None and parsed is not None and parsed.hub:
+        keep_subscribed(app, client, job.feed_id, parsed.hub, parsed.self_url or outcome.url, now)
     return FeedResult(
         feed=job.name,
         url=job.request.url,
@@ -317,18 +343,18 @@ def _save_state(session: Session, feed_id: int, state: FeedState) -> None:
 
 def _jobs(app: App, now: datetime, all_feeds: bool) -> list[_Job]:
     with Session(app.engine) as session:
-        feeds = queries.due_feeds(session, now, all_feeds=all_feeds)
-        return [
-            _Job(
-                feed_id=f.id or 0,
-                name=f.name,
-                request=FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified),
-                state=queries.read_fields(FeedState, f),
-                interval=max(timedelta(seconds=f.interval_seconds), app.config.fetch.min_interval),
-                tags=tuple(f.tags),
-            )
-            for f in feeds
-        ]
+        return [_job_of(app, f) for f in queries.due_feeds(session, now, all_feeds=all_feeds)]
+
+
+def _job_of(app: App, f: Feed) -> _Job:
+    return _Job(
+        feed_id=f.id or 0,
+        name=f.name,
+        request=FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified),
+        state=queries.read_fields(FeedState, f),
+        interval=max(timedelta(seconds=f.interval_seconds), app.config.fetch.min_interval),
+        tags=tuple(f.tags),
+    )
 
 
 def poll_feeds(
@@ -343,14 +369,59 @@ def poll_feeds(
     results = []
     for job, outcome in _fetch_all(app, client, _jobs(app, now, all_feeds), stop):
         try:
-            results.append(_process(app, job, outcome, now))
+            results.append(_process(app, job, outcome, now, client))
         except FetchError as e:  # defensive: a limit hit while processing
             results.append(_record_failure(app, job, e, now, random.random()))
+    if not (stop is not None and stop.is_set()):
+        _check_health(app, now)
     by_status: dict[bool, int] = defaultdict(int)
     for r in results:
         by_status[r.ok] += 1
     log.info("polled %d feeds: %d ok, %d failed", len(results), by_status[True], by_status[False])
     return results
+
+
+def ingest_push(
+    app: App, feed_name: str, body: bytes, headers: Mapping[str, str], *, now: datetime
+) -> FeedResult:
+    """Store a verified WebSub push of ``feed_name`` exactly as a poll returning ``body`` would be.
+
+    It reuses ``_process`` whole (one transaction: items, scores, alerts, outbox), so a push
+    also counts as a successful poll: the next poll moves one interval on (the content is
+    fresh) and the stored ETag/Last-Modified are kept. A body that does not parse is recorded
+    on the feed like a failed poll; the next poll clears it.
+    """
+    with Session(app.engine) as session:
+        feed = session.exec(select(Feed).where(Feed.name == feed_name)).first()
+        if feed is None:
+            return FeedResult(feed=feed_name, url="", error="no such feed")
+        job = _job_of(app, feed)
+    pushed = FetchResponse(
+        url=job.request.url,
+        status=200,
+        body=body,
+        headers=headers,
+        etag=job.request.etag,
+        last_modified=job.request.last_modified,
+        permanent_url=None,
+        retry_after=None,
+        max_age=None,
+        elapsed=0.0,
+    )
+    return _process(app, job, pushed, now)
+
+
+def _check_health(app: App, now: datetime) -> None:
+    """Source-health alerts: a feed failing or silent too long, then its recovery (once each)."""
+    from warn.health_alerts import check_feed_health
+
+    with Session(app.engine) as session:
+        sent = check_feed_health(
+            session, config=app.config, subscribers=app.subscribers.active, now=now
+        )
+        session.commit()
+    for feed, kind in sent:
+        log.warning("feed=%r: %s notice queued", feed, kind)
 
 
 def deliver(app: App, client: httpx.Client, *, now: datetime) -> tuple[int, int, int, int]:

@@ -3,7 +3,9 @@
 ``warn run`` starts a BackgroundScheduler with one interval job that polls the due feeds
 (feed schedule state lives in the database, so the job just asks "what is due now?"), plus a
 delivery thread that drains the outbox every ``delivery_tick`` and at once when a poll has
-queued alerts.  SIGINT/SIGTERM set a stop flag: the running step finishes, nothing new starts.
+queued alerts.  With ``service.public_url`` set, a WebSub callback server (warn/push.py) runs
+beside them and wakes the delivery thread after a push that queued alerts.  SIGINT/SIGTERM set
+a stop flag: the running step finishes, nothing new starts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     import httpx
 
     from warn.app import App
+    from warn.push import CallbackServer
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,24 @@ class Service:
                 log.error("delivery pass failed: %s", e)
             self.wake_delivery.wait(timeout=tick)
 
+    def start_push(self) -> CallbackServer | None:
+        """Start the WebSub callback server when public_url is set; failing to bind only
+        disables push (polling carries on)."""
+        from warn.push import CallbackServer
+
+        service = self.app.config.service
+        if not service.public_url:
+            return None
+        try:
+            return CallbackServer(self.app, self.wake_delivery.set).start()
+        except OSError as e:
+            log.error(
+                "WebSub callback server cannot listen on %s (%s): push off, polling continues",
+                service.websub_listen,
+                e,
+            )
+            return None
+
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping after the current step", signal.Signals(signum).name)
         self.stop.set()
@@ -94,6 +115,7 @@ class Service:
             deliverer = threading.Thread(target=self.delivery_loop, name="deliver", daemon=True)
             scheduler.start()
             deliverer.start()
+            push = self.start_push()
             log.info(
                 "warn running: %d feeds, %d subscribers, polling every %gs",
                 len(self.app.config.feeds),
@@ -101,6 +123,8 @@ class Service:
                 tick,
             )
             self.stop.wait()
+            if push is not None:
+                push.stop()
             scheduler.shutdown(wait=True)
             deliverer.join(timeout=60)
         log.info("warn stopped")

@@ -6,7 +6,10 @@
   (echoes ``hub.challenge`` for subscriptions it knows) and takes content POSTs, passing them on
   only when the ``X-Hub-Signature`` HMAC matches the feed's secret. Per the spec, a bad signature
   still gets a 2xx answer (so the hub does not retry) but the content is dropped.
-* ``verify_signature``: pure.
+* ``verify_signature`` and ``needs_subscription`` (subscribe now, or is the lease still good?):
+  pure.
+
+The service wiring (subscribing after a poll, running the callback server) is ``warn/push.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -35,6 +38,8 @@ _ALGORITHMS = {
     "sha512": hashlib.sha512,
 }
 CALLBACK_PREFIX = "/websub/"
+LEASE = timedelta(days=7)  # asked of the hub; it may grant less
+RENEW_BEFORE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,28 @@ class Subscription:
     topic: str  # the feed URL the hub knows
     hub: str
     secret: str
+
+
+def needs_subscription(
+    hub: str | None,
+    topic: str,
+    *,
+    public_url: str | None,
+    stored_hub: str | None,
+    stored_topic: str | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Should the service (re)subscribe to ``topic`` at ``hub`` now?
+
+    Only when the feed advertises a hub and the service has a public callback URL; then when
+    there is no lease yet, the hub or topic changed, or the lease ends within ``RENEW_BEFORE``.
+    """
+    if not hub or not public_url:
+        return False
+    if (hub, topic) != (stored_hub, stored_topic) or expires_at is None:
+        return True
+    return expires_at - now <= RENEW_BEFORE
 
 
 def new_secret() -> str:
@@ -68,7 +95,7 @@ def subscribe(
     sub: Subscription,
     callback: str,
     *,
-    lease: timedelta = timedelta(days=7),
+    lease: timedelta = LEASE,
     allow_networks: Sequence[str] = (),
     resolve: Resolver | None = None,
 ) -> None:
@@ -122,9 +149,7 @@ def callback_app(
 
     def app(environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
-        sub = (
-            lookup(path.removeprefix(CALLBACK_PREFIX)) if path.startswith(CALLBACK_PREFIX) else None
-        )
+        sub = lookup(_feed_name(path)) if path.startswith(CALLBACK_PREFIX) else None
         if sub is None:
             return _answer(start, "404 Not Found", b"unknown subscription")
         if environ["REQUEST_METHOD"] == "GET":
@@ -148,6 +173,14 @@ def callback_app(
         return _answer(start, "202 Accepted", b"")
 
     return app
+
+
+def _feed_name(path: str) -> str:
+    """The feed name in a WSGI PATH_INFO (already unquoted, as latin-1 characters per PEP 3333)."""
+    try:
+        return path.removeprefix(CALLBACK_PREFIX).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return ""
 
 
 def _verify(environ: dict[str, Any], start: StartResponse, sub: Subscription) -> Iterable[bytes]:

@@ -133,7 +133,7 @@ def parse_feed(
         io.BytesIO(body),
         response_headers=response_headers,
         resolve_relative_uris=False,
-        sanitize_html=True,
+        sanitize_html=False,  # summaries become plain text in core/clean.py
     )
     problems: list[str] = []
     if result.get("bozo"):

@@ -102,6 +102,34 @@ def status(app: App, as_json: bool) -> None:
     )
 
 
+@deliveries.command("run")
+@click.option("--tick", default=5.0, show_default=True, help="Longest pause between passes (s).")
+@pass_app
+def run_deliveries(app: App, tick: float) -> None:
+    """Only drain the outbox, continuously (a delivery worker without polling); stop with
+    SIGINT or SIGTERM.  Run one worker per database."""
+    import signal
+    import threading
+
+    from warn.deliver.base import make_channels
+    from warn.deliver.outbox import deliver_due
+    from warn.deliver.worker import run_worker
+
+    app.migrate()
+    subscribers = list(app.subscribers.active)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with app.http_client() as client:
+        channels = make_channels(subscribers, app.config, client, app.environ)
+        click.echo(f"delivering to {len(channels)} subscribers", err=True)
+        run_worker(
+            lambda now: deliver_due(app.engine, channels, subscribers, now=now),
+            stop=stop,
+            tick=tick,
+        )
+
+
 @deliveries.command("enable")
 @click.argument("subscriber")
 @pass_app

@@ -103,9 +103,7 @@ def feed_rows(engine: Engine, config: Config, *, now: datetime) -> list[dict[str
     from warn.core.health import describe_feed
 
     with Session(engine) as s:
-        counts = dict(
-            s.exec(select(Item.feed_id, func.count()).group_by(col(Item.feed_id))).all()  # type: ignore[arg-type]
-        )
+        counts = dict(s.exec(select(Item.feed_id, func.count()).group_by(col(Item.feed_id))).all())
         rows = {f.name: f for f in s.exec(select(Feed)).all()}
     out = []
     for cfg in config.feeds:
@@ -134,7 +132,7 @@ def feed_rows(engine: Engine, config: Config, *, now: datetime) -> list[dict[str
                 "status": status,
                 "last_polled": _iso(row.last_polled_at),
                 "last_error": row.last_error,
-                "items": counts.get(row.id, 0),
+                "items": counts.get(row.id or 0, 0),
                 "health": health,
                 "failure_count": row.failure_count,
                 "next_poll": _iso(row.next_poll_at),
