@@ -46,9 +46,7 @@ _corpus = click.option(
     help="Only the threshold is tuned here (news_2020 even lines); the corpus "
     "held-out split is used when the folder is missing.",
 )
-def train(
-    corpus_dir: Path, output: Path, seed: int, target_recall: float, dev_eval: Path
-) -> None:
+def train(corpus_dir: Path, output: Path, seed: int, target_recall: float, dev_eval: Path) -> None:
     """Train the risk classifier on the corpus and save it (reproducible, under a minute)."""
     from classifiers.train import Settings
     from classifiers.train import train as run_training

@@ -69,7 +69,7 @@ def parse_line(line: str, where: str) -> Example:
         raise CorpusError(f"{where}: unknown labels {unknown}")
     if not row["id"].strip() or not row["title"].strip():
         raise CorpusError(f"{where}: empty id or title")
-    source = where.split(":")[0]
+    source = where.split(":", maxsplit=1)[0]
     labels = tuple(sorted(set(row["labels"]), key=CATEGORIES.index))
     return Example(row["id"], row["title"], row["summary"], labels, row["group"], source)
 
@@ -106,7 +106,7 @@ def dedupe_key(text: str) -> str:
 
 def shingles(texts: Sequence[str]) -> sp.csr_matrix:
     """Binary word 3-shingle matrix of the dedupe keys."""
-    vec = CountVectorizer(ngram_range=(3, 3), binary=True, token_pattern=r"\S+")
+    vec = CountVectorizer(ngram_range=(3, 3), binary=True, token_pattern=r"\S+")  # noqa: S106
     return vec.fit_transform([dedupe_key(t) for t in texts]).tocsr()
 
 
@@ -166,7 +166,7 @@ def targets(examples: Sequence[Example]) -> np.ndarray:
 
 def counts(examples: Sequence[Example]) -> dict[str, dict[str, int]]:
     """Examples per category and per group (for the datasheet and the metadata)."""
-    per_label = {name: 0 for name in CATEGORIES}
+    per_label = dict.fromkeys(CATEGORIES, 0)
     per_group: dict[str, int] = {}
     for e in examples:
         for name in e.labels:

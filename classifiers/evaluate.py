@@ -71,7 +71,7 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, 
     """Ranking, calibration and thresholded figures for one label."""
     y = np.asarray(y).astype(int)
     pred = p >= threshold
-    out: dict[str, Any] = {"n": int(len(y)), "positives": int(y.sum())}
+    out: dict[str, Any] = {"n": len(y), "positives": int(y.sum())}
     if 0 < y.sum() < len(y):
         out["roc_auc"] = round(float(roc_auc_score(y, p)), 4)
         out["average_precision"] = round(float(average_precision_score(y, p)), 4)
@@ -107,6 +107,10 @@ def evaluate_heldout(model: LinearRiskClassifier, corpus_dir: Path) -> dict[str,
     return {"labels": result, "negative_families": by_family}
 
 
+def _rate(flags: np.ndarray) -> float | None:
+    return round(float(flags.mean()), 4) if len(flags) else None
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
@@ -135,7 +139,7 @@ def evaluate_labeled_dev(model: LinearRiskClassifier, dev_eval: Path) -> dict[st
         "threshold": thr,
         "overall": binary_metrics(y, probs, thr),
         "per_source": per_source,
-        "hard_negative_fp_rate": round(float((probs[hard] >= thr).mean()), 4) if hard.any() else None,
+        "hard_negative_fp_rate": _rate(probs[hard] >= thr),
     }
 
 
@@ -184,7 +188,10 @@ def evaluate_news(
 
 
 def evaluate(
-    model_path: Path | None, corpus_dir: Path, dev_eval: Path | None, labels_path: Path = NEWS_LABELS
+    model_path: Path | None,
+    corpus_dir: Path,
+    dev_eval: Path | None,
+    labels_path: Path = NEWS_LABELS,
 ) -> dict[str, Any]:
     """Everything the model card reports, as one JSON-ready dict."""
     model = load_classifier(model_path)

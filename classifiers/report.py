@@ -47,12 +47,16 @@ def summarise(report: dict[str, Any]) -> str:
         lines = [f"### labeled_dev (risk at {dev['threshold']})\n", "| source | n | figure |"]
         lines.append("|---|---|---|")
         for src, m in dev["per_source"].items():
-            figure = f"recall {m['recall']:.3f}" if "recall" in m else (
-                f"false-positive rate {m['false_positive_rate']:.3f}"
+            figure = (
+                f"recall {m['recall']:.3f}"
+                if "recall" in m
+                else (f"false-positive rate {m['false_positive_rate']:.3f}")
             )
             lines.append(f"| {src} | {m['n']} | {figure} |")
         o = dev["overall"]
-        lines.append(f"\noverall ROC-AUC {_fmt(o.get('roc_auc'))}, AP {_fmt(o.get('average_precision'))}")
+        lines.append(
+            f"\noverall ROC-AUC {_fmt(o.get('roc_auc'))}, AP {_fmt(o.get('average_precision'))}"
+        )
         parts.append("\n".join(lines) + "\n")
     if "news_2020" in report:
         for part, labels in report["news_2020"].items():

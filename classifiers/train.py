@@ -62,6 +62,8 @@ class Settings:
     class_weight: str | None = "balanced"
     target_recall: float = TARGET_RECALL
     folds: int = FOLDS
+    stack: bool = True
+    stack_c: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,7 +72,7 @@ def make_vectorizers(s: Settings) -> tuple[TfidfVectorizer, TfidfVectorizer]:
         ngram_range=s.word_ngrams,
         min_df=s.word_min_df,
         sublinear_tf=True,
-        token_pattern=r"(?u)\b\w[\w']*\w\b|\b\w\b",
+        token_pattern=r"(?u)\b\w[\w']*\w\b|\b\w\b",  # noqa: S106 (keeps "don't" whole)
         dtype=np.float32,
     )
     char = TfidfVectorizer(
@@ -142,6 +144,27 @@ def fit_platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     return platt
 
 
+def fit_stack(scores: np.ndarray, y_risk: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """Weights over the eight heads' out-of-fold scores that best predict ``risk``.
+
+    The result is linear in the heads' scores, and each head is linear in the features,
+    so the stacked ``risk`` folds back into one weight row (:func:`fold_stack`): scoring
+    and phrase-level reasons stay exact and as cheap as before.
+    """
+    lr = LogisticRegression(C=c).fit(scores, y_risk)
+    return lr.coef_[0], float(lr.intercept_[0])
+
+
+def fold_stack(
+    coef: np.ndarray, intercept: np.ndarray, weights: np.ndarray, bias: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replace the ``risk`` row by the stacked combination of all rows."""
+    coef, intercept = coef.copy(), intercept.copy()
+    coef[0] = weights @ coef
+    intercept[0] = float(weights @ intercept) + bias
+    return coef, intercept
+
+
 def choose_threshold(y: np.ndarray, p: np.ndarray, target_recall: float) -> float:
     """The highest threshold keeping ``target_recall`` of the positives (held-out split)."""
     positives = np.sort(p[y == 1])[::-1]
@@ -159,7 +182,11 @@ def _threshold(
     dev_eval: Path | None,
 ) -> tuple[float, str]:
     """(threshold, where it was chosen): news_2020 even lines if present, else held-out."""
-    if dev_eval is not None and (dev_eval / "news_2020.jsonl.gz").is_file() and NEWS_LABELS.is_file():
+    if (
+        dev_eval is not None
+        and (dev_eval / "news_2020.jsonl.gz").is_file()
+        and NEWS_LABELS.is_file()
+    ):
         rows = [r for r in load_news_sample(dev_eval) if r["line"] % 2 == 0]
         p = model.predict_proba([r["text"] for r in rows])[:, 0]
         y = news_targets(rows)[:, 0]
@@ -178,8 +205,13 @@ def train(
     with tqdm(total=s.folds + 2, desc="warn train", unit="step") as bar:
         oof = out_of_fold_scores(train_set, y, s, bar)
         platt = fit_platt(oof, y)
+        if s.stack:
+            weights, bias = fit_stack(oof, y[:, 0], s.stack_c)
+            platt[0] = (1.0, 0.0)  # the stacker's output is already a probability
         word, char, x = featurise([e.text for e in train_set], s)
         coef, intercept = fit_linear(x, y, s)
+        if s.stack:
+            coef, intercept = fold_stack(coef, intercept, weights, bias)
         bar.update(1)
         meta = _metadata(examples, train_set, test_set, s)
         parts = _parts(word, char, coef, intercept, platt, meta)

@@ -113,6 +113,52 @@ def rebuild_vectorizer(parts: dict[str, Any], name: str) -> Any:
     return vec
 
 
+def tfidf_weigh(m: sp.csr_matrix, idf: np.ndarray, sublinear: bool) -> sp.csr_matrix:
+    """Counts to tf-idf as sklearn does: sublinear tf, times idf, then unit length per row."""
+    if sublinear:
+        np.log(m.data, out=m.data)
+        m.data += 1.0
+    m.data *= idf[m.indices]
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=m.data**2, minlength=m.shape[0]))
+    m.data /= np.where(norms == 0, 1.0, norms)[rows]
+    return m.astype(np.float32)
+
+
+class WordFeatures:
+    """Word 1..n-gram tf-idf as sklearn's ``TfidfVectorizer`` computes it, with less overhead.
+
+    Tokens come from the same regular expression; n-grams are looked up in the vocabulary
+    and counted in one sparse matrix per batch.  ``tests/unit/test_model.py`` checks the
+    output equals sklearn's.
+    """
+
+    def __init__(self, vectorizer: Any) -> None:
+        self._vocab: dict[str, int] = vectorizer.vocabulary_
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._min_n, self._max_n = vectorizer.ngram_range
+        self._sublinear = bool(vectorizer.sublinear_tf)
+        self._tokens = re.compile(vectorizer.token_pattern).findall
+
+    def _ids(self, doc: str) -> list[int]:
+        tokens, vocab = self._tokens(doc), self._vocab
+        grams: list[str] = tokens if self._min_n == 1 else []
+        for n in range(max(self._min_n, 2), self._max_n + 1):
+            grams = grams + [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return [vocab[g] for g in grams if g in vocab]
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        cols: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            cols.extend(self._ids(doc))
+            indptr.append(len(cols))
+        shape = (len(docs), len(self._idf))
+        m = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=shape)
+        m.sum_duplicates()
+        return tfidf_weigh(m, self._idf, self._sublinear)
+
+
 class CharFeatures:
     """Char n-grams inside word boundaries, as sklearn's ``char_wb`` tf-idf, but fast.
 
@@ -131,7 +177,8 @@ class CharFeatures:
         self._empty = np.zeros(0, dtype=np.int32)
 
     def _word_ids(self, word: str) -> np.ndarray:
-        padded, vocab, ids = f" {word} ", self._vocab, []
+        padded, vocab = f" {word} ", self._vocab
+        ids: list[int] = []
         for n in range(self._min_n, self._max_n + 1):
             last = max(len(padded) - n, 0)
             ids.extend(vocab[g] for g in (padded[i : i + n] for i in range(last + 1)) if g in vocab)
@@ -151,7 +198,7 @@ class CharFeatures:
         words = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=shape)
         m = words @ self._gram_counts(list(column))
         m.sum_duplicates()
-        return self._weigh(m.tocsr())
+        return tfidf_weigh(m.tocsr(), self._idf, self._sublinear)
 
     def _gram_counts(self, words: list[str]) -> sp.csr_matrix:
         cache, parts = self._cache, []
@@ -167,17 +214,6 @@ class CharFeatures:
         shape = (len(words), len(self._idf))
         return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
 
-    def _weigh(self, m: sp.csr_matrix) -> sp.csr_matrix:
-        """Counts to tf-idf: sublinear tf, idf, then unit length per row (as sklearn)."""
-        if self._sublinear:
-            np.log(m.data, out=m.data)
-            m.data += 1.0
-        m.data *= self._idf[m.indices]
-        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-        norms = np.sqrt(np.bincount(rows, weights=m.data**2, minlength=m.shape[0]))
-        m.data /= np.where(norms == 0, 1.0, norms)[rows]
-        return m.astype(np.float32)
-
 
 def shipped_model_path() -> Path:
     """Where the artifact that ships with warn lives (a checkout or an installed wheel)."""
@@ -190,11 +226,11 @@ class LinearRiskClassifier:
     """Calibrated linear scores over tf-idf features, with phrase-level reasons."""
 
     def __init__(self, parts: dict[str, Any]) -> None:
-        self._word = rebuild_vectorizer(parts, "word")
+        self._word = WordFeatures(rebuild_vectorizer(parts, "word"))
         self._char = CharFeatures(rebuild_vectorizer(parts, "char"))
         coef = np.asarray(parts["coef"], dtype=np.float64)
         self._coef_t = np.ascontiguousarray(coef.T)
-        self._n_word = len(self._word.vocabulary_)
+        self._n_word = len(parts["word_idf"])
         self._word_coef = np.ascontiguousarray(coef[:, : self._n_word].T)
         self._intercept = np.asarray(parts["intercept"], dtype=np.float64)
         platt = np.asarray(parts["platt"], dtype=np.float64)
@@ -219,8 +255,6 @@ class LinearRiskClassifier:
         features = sp.hstack([word, self._char.transform(clean)], format="csr")
         logits = features @ self._coef_t + self._intercept
         probs = 1.0 / (1.0 + np.exp(-(self._platt_a * logits + self._platt_b)))
-        # risk is 1 exactly when some category applies, so it is at least each category's
-        probs[:, 0] = np.maximum(probs[:, 0], probs[:, 1:].max(axis=1))
         return probs, word.tocsr()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -268,11 +302,10 @@ class LinearRiskClassifier:
             out[rows[i]].append(Reason(phrase, label, round(float(weights[i]), 4)))
 
 
-_FILLER = frozenset(
-    "a an the of in on at to for from by with and or but as is are was were be been has have "
-    "had it its this that these those he she they we you i his her their our 0 s said says "
-    "after over into about than up out new".split()
-)
+_FILLER_WORDS = """a an the of in on at to for from by with and or but as is are was were be been
+has have had it its this that these those he she they we you i his her their our 0 s said says
+after over into about than up out new who which what when where"""
+_FILLER = frozenset(_FILLER_WORDS.split())
 
 
 def _explainable(phrase: str) -> bool:

@@ -14,12 +14,13 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import LocalServer, Request, Route
-from tests.delivery_support import SECRET, T0, seed, subscriber
+from tests.delivery_support import SECRET, seed, subscriber
 from warn.store.db import make_engine, upgrade
 
 ALERTS = int(os.environ.get("WARN_CRASH_ALERTS", "500"))
@@ -57,7 +58,8 @@ class Receiver:
 
 def start(args: list[str], config: Path, log) -> subprocess.Popen:
     env = {**os.environ, "HOOK_SECRET": SECRET}
-    return subprocess.Popen([WARN, *args, "--config", str(config)], env=env, stdout=log, stderr=log)
+    cmd = [WARN, "-v", "--config", str(config), *args]
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=log)
 
 
 def kill_mid_stream(proc: subprocess.Popen, receiver: Receiver, rng: random.Random) -> None:
@@ -83,8 +85,9 @@ def test_sigkill_loses_and_repeats_nothing(tmp_path: Path, local_server: LocalSe
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
     sub = subscriber("ops", url=local_server.url("/hook"), max_per_hour=100000)
+    now = datetime.now(UTC)
     for start_at in range(0, ALERTS, 100):
-        seed(engine, sub, min(100, ALERTS - start_at), now=T0, start=start_at)
+        seed(engine, sub, min(100, ALERTS - start_at), now=now, start=start_at)
     engine.dispose()
     receiver = Receiver(local_server)
     rng = random.Random(20300301)

@@ -80,9 +80,7 @@ BASES = [
 
 
 @pytest.mark.parametrize("base", BASES)
-def test_adding_civilian_deaths_does_not_lower_risk(
-    model: LinearRiskClassifier, base: str
-) -> None:
+def test_adding_civilian_deaths_does_not_lower_risk(model: LinearRiskClassifier, base: str) -> None:
     before = risk(model, base)
     after = risk(model, base + ", and dozens of civilians were killed")
     assert after >= before - 1e-6, (before, after)

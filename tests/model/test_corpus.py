@@ -56,7 +56,7 @@ def test_every_category_and_negatives_are_represented(examples: list[corpus.Exam
 
 def test_split_is_deterministic_and_about_80_20(examples: list[corpus.Example]) -> None:
     train, test = corpus.split(examples)
-    again_train, again_test = corpus.split(list(reversed(examples)))
+    _, again_test = corpus.split(list(reversed(examples)))
     assert {e.id for e in test} == {e.id for e in again_test}
     assert 0.12 < len(test) / len(examples) < 0.28
     assert len(train) + len(test) == len(examples)

@@ -87,6 +87,19 @@ def test_fast_char_features_equal_sklearn(parts: dict[str, Any]) -> None:
     assert np.allclose(ours, reference.transform(clean).toarray(), atol=1e-6)
 
 
+def test_fast_word_features_equal_sklearn(parts: dict[str, Any]) -> None:
+    model = LinearRiskClassifier(parts)
+    reference = rebuild_vectorizer(parts, "word")
+    clean = [normalise_text(t) for t in TEXTS * 2]
+    ours = model._word.transform(clean).toarray()
+    assert np.allclose(ours, reference.transform(clean).toarray(), atol=1e-6)
+
+
+def test_normalise_text_folds_case_digits_and_space() -> None:
+    assert normalise_text("  At least 23\u00a0KILLED\n in  2020 ") == "at least 0 killed in 0"
+    assert normalise_text("Mother\u2019s day") == "mother's day"
+
+
 def test_missing_file_is_a_classifier_error(tmp_path: Path) -> None:
     with pytest.raises(ClassifierError, match="no classifier artifact"):
         load_classifier(tmp_path / "nope.skops")

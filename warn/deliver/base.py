@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+_REPORTED: set[str] = set()
 
 
 def utcnow() -> datetime:
@@ -101,5 +102,8 @@ def make_channels(
                     config.smtp, list(sub.to), username=user, password=password
                 )
         except ValueError as e:
-            log.error("subscriber=%s channel=%s not usable: %s", sub.name, sub.channel, e)
+            problem = f"subscriber={sub.name} channel={sub.channel} not usable: {e}"
+            if problem not in _REPORTED:  # channels are rebuilt every pass: say it once
+                _REPORTED.add(problem)
+                log.error(problem)
     return channels
