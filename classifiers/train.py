@@ -63,6 +63,7 @@ class Settings:
     target_recall: float = TARGET_RECALL
     folds: int = FOLDS
     stack: bool = True
+    headline_copies: bool = True
     stack_c: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -99,6 +100,19 @@ def transform(word: Any, char: Any, texts: Sequence[str]) -> sp.csr_matrix:
     return sp.hstack([word.transform(clean), char.transform(clean)], format="csr")
 
 
+def with_headlines(
+    examples: Sequence[corpus_mod.Example], s: Settings
+) -> tuple[list[str], np.ndarray]:
+    """Texts and targets to fit on: each example, plus its headline alone when it has a
+    summary (feeds often send headlines only, and a headline must carry its own weight)."""
+    texts = [e.text for e in examples]
+    y = corpus_mod.targets(examples)
+    if not s.headline_copies:
+        return texts, y
+    extra = [e for e in examples if e.summary]
+    return texts + [e.title for e in extra], np.vstack([y, corpus_mod.targets(extra)])
+
+
 def fit_linear(x: sp.csr_matrix, y: np.ndarray, s: Settings) -> tuple[np.ndarray, np.ndarray]:
     """(coef, intercept) with one row per label; a constant label gets a constant score."""
     coef = np.zeros((y.shape[1], x.shape[1]))
@@ -125,8 +139,9 @@ def out_of_fold_scores(
     scores = np.zeros(y.shape, dtype=np.float64)
     for k in range(s.folds):
         inside, outside = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        word, char, x = featurise([texts[i] for i in inside], s)
-        coef, intercept = fit_linear(x, y[inside], s)
+        fit_texts, fit_y = with_headlines([examples[i] for i in inside], s)
+        word, char, x = featurise(fit_texts, s)
+        coef, intercept = fit_linear(x, fit_y, s)
         scores[outside] = transform(word, char, [texts[i] for i in outside]) @ coef.T + intercept
         bar.update(1)
     return scores
@@ -208,8 +223,9 @@ def train(
         if s.stack:
             weights, bias = fit_stack(oof, y[:, 0], s.stack_c)
             platt[0] = (1.0, 0.0)  # the stacker's output is already a probability
-        word, char, x = featurise([e.text for e in train_set], s)
-        coef, intercept = fit_linear(x, y, s)
+        fit_texts, fit_y = with_headlines(train_set, s)
+        word, char, x = featurise(fit_texts, s)
+        coef, intercept = fit_linear(x, fit_y, s)
         if s.stack:
             coef, intercept = fold_stack(coef, intercept, weights, bias)
         bar.update(1)

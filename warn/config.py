@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -224,7 +225,7 @@ class SubscriberConfig(_Strict):
     )
     digest: Literal["hourly", "daily"] = Field("daily", description="Email digest period.")
     digest_at: str = Field("08:00", description="Email: local time of the daily digest (HH:MM).")
-    timezone: str = Field("UTC", description="IANA time zone for digest_at, e.g. 'Europe/Geneva'.")
+    timezone: str = Field("UTC", description="IANA time zone for digest_at, e.g. 'Europe/Zurich'.")
     min_risk: Probability | None = Field(
         None, description="Overall risk threshold; empty uses [thresholds] min_risk."
     )
@@ -260,6 +261,17 @@ class SubscriberConfig(_Strict):
     def _clock_time(cls, value: str) -> str:
         if not re.match(r"^([01]?\d|2[0-3]):[0-5]\d$", value):
             raise ValueError(f"{value!r} must be a time of day as HH:MM")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(
+                f"{value!r} is not an IANA time zone; write it like 'UTC' or 'Europe/Zurich'"
+            ) from e
         return value
 
     @model_validator(mode="after")

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import httpx
 
     from warn.app import App
+    from warn.deliver.base import Channel
+    from warn.deliver.outbox import DeliveryReport
 
 log = logging.getLogger(__name__)
 
@@ -424,15 +426,26 @@ def _check_health(app: App, now: datetime) -> None:
         log.warning("feed=%r: %s notice queued", feed, kind)
 
 
-def deliver(app: App, client: httpx.Client, *, now: datetime) -> tuple[int, int, int, int]:
-    """Drain due deliveries once: (delivered, retrying, dead, folded)."""
+def make_channels_for(app: App, client: httpx.Client) -> dict[str, Channel]:
+    """The delivery channels of the active subscribers, sharing one HTTP client."""
     from warn.deliver import make_channels
+
+    return make_channels(list(app.subscribers.active), app.config, client, app.environ)
+
+
+def deliver(
+    app: App,
+    client: httpx.Client,
+    *,
+    now: datetime,
+    channels: Mapping[str, Channel] | None = None,
+) -> DeliveryReport:
+    """Drain due deliveries once (retries, rate limits and folding happen inside)."""
     from warn.deliver.outbox import deliver_due
 
-    subscribers = list(app.subscribers.active)
-    channels = make_channels(subscribers, app.config, client, app.environ)
-    report = deliver_due(app.engine, channels, subscribers, now=now)
-    return report.delivered, report.retrying, report.failed, report.folded
+    if channels is None:
+        channels = make_channels_for(app, client)
+    return deliver_due(app.engine, channels, list(app.subscribers.active), now=now)
 
 
 def run_cycle(app: App, *, now: datetime, all_feeds: bool = False) -> CycleReport:
@@ -441,8 +454,8 @@ def run_cycle(app: App, *, now: datetime, all_feeds: bool = False) -> CycleRepor
     report = CycleReport()
     with app.http_client() as client:
         report.feeds = poll_feeds(app, client, now=now, all_feeds=all_feeds)
-        report.delivered, report.retrying, report.dead, report.folded = deliver(
-            app, client, now=now
-        )
+        sent = deliver(app, client, now=now)
+        report.delivered, report.retrying = sent.delivered, sent.retrying
+        report.dead, report.folded = sent.failed, sent.folded
     report.seconds = time.monotonic() - started
     return report

@@ -58,17 +58,20 @@ class Service:
             self.wake_delivery.set()
 
     def delivery_loop(self) -> None:
-        from warn.pipeline import deliver
+        """Drain the outbox until stopped: at once after a busy pass or a wake-up, else when the
+        next delivery falls due (retry, rate limit) or after ``delivery_tick`` at the latest."""
+        from warn.deliver.worker import run_worker
+        from warn.pipeline import deliver, make_channels_for
 
-        tick = self.app.config.service.delivery_tick.total_seconds()
-        while not self.stop.is_set():
-            self.wake_delivery.clear()
-            try:
-                assert self._client is not None
-                deliver(self.app, self._client, now=_now())
-            except WarnError as e:
-                log.error("delivery pass failed: %s", e)
-            self.wake_delivery.wait(timeout=tick)
+        assert self._client is not None
+        client = self._client
+        channels = make_channels_for(self.app, client)
+        run_worker(
+            lambda now: deliver(self.app, client, now=now, channels=channels),
+            stop=self.stop,
+            tick=self.app.config.service.delivery_tick.total_seconds(),
+            wake=self.wake_delivery,
+        )
 
     def start_push(self) -> CallbackServer | None:
         """Start the WebSub callback server when public_url is set; failing to bind only

@@ -67,7 +67,10 @@ def test_run_polls_delivers_and_stops_cleanly(
     config = _config(tmp_path, local_server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "warn", "run", "--config", str(config)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
     )
     try:
         posted = lambda: sum(r.path == "/hook" for r in local_server.requests) >= 3  # noqa: E731
@@ -91,17 +94,28 @@ def test_check_config_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
     bad = DATA / "configs" / "invalid_values.toml"
     result = subprocess.run(
         [sys.executable, "-m", "warn", "check-config", "--config", str(bad)],
-        capture_output=True, text=True, env=_env(), check=False,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
     )
     assert result.returncode == 2
-    for key in ("thresholds.min_risk", "feeds[0].url", "feeds[0].interval", "subscribers[0].channel"):
+    for key in (
+        "thresholds.min_risk",
+        "feeds[0].url",
+        "feeds[0].interval",
+        "subscribers[0].channel",
+    ):
         assert key in result.stderr
 
 
 def test_check_config_on_repo_default_warns_about_unset_secrets() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "warn", "check-config", "--config", str(REPO / "feeds.toml")],
-        capture_output=True, text=True, env=_env(), check=False,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "SLACK_WEBHOOK_URL" in result.stdout and "ok (26 feeds" in result.stdout
@@ -110,7 +124,10 @@ def test_check_config_on_repo_default_warns_about_unset_secrets() -> None:
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "warn", "poll", "--once", "--config", str(tmp_path / "nope.toml")],
-        capture_output=True, text=True, env=_env(), check=False,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
     )
     assert result.returncode == 2
     assert "cannot read the config file" in result.stderr and "Traceback" not in result.stderr
@@ -118,7 +135,11 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_score_contract_offline(tmp_path: Path) -> None:
     lines = [
-        {"id": "a", "title": "Militia burns village, killing 30 civilians", "summary": "Survivors fled."},
+        {
+            "id": "a",
+            "title": "Militia burns village, killing 30 civilians",
+            "summary": "Survivors fled.",
+        },
         {"id": "b", "text": "Tech company unveils a new phone with a larger screen"},
     ]
     source = tmp_path / "in.jsonl"
@@ -126,7 +147,11 @@ def test_score_contract_offline(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = subprocess.run(
         [sys.executable, "-m", "warn", "score", "--input", str(source), "--output", str(out)],
-        capture_output=True, text=True, env=_env(), cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(x) for x in out.read_text().splitlines()]

@@ -209,9 +209,9 @@ def _header(text: str) -> dict[str, Any]:
 
 def slack_item_line(view: AlertView) -> str:
     where = " · ".join(p for p in (view.feed, ", ".join(view.countries)) if p)
-    return (
-        f"*{view.risk:.2f}* `{risk_bar(view.risk)}` {slack_link(view.link, cut(one_line(view.title), 200))}"
-        + (f" ({mrkdwn_escape(where)})" if where else "")
+    link = slack_link(view.link, cut(one_line(view.title), 200))
+    return f"*{view.risk:.2f}* `{risk_bar(view.risk)}` {link}" + (
+        f" ({mrkdwn_escape(where)})" if where else ""
     )
 
 
@@ -238,9 +238,7 @@ def _slack_item_blocks(view: AlertView) -> list[dict[str, Any]]:
     ]
     blocks: list[dict[str, Any]] = [
         _header(title),
-        _section(
-            f"*{slack_link(view.link, cut(one_line(view.title), 500))}*\n" + "  ".join(meta)
-        ),
+        _section(f"*{slack_link(view.link, cut(one_line(view.title), 500))}*\n" + "  ".join(meta)),
         {"type": "section", "fields": fields},
     ]
     if view.reasons:
