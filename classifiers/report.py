@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from classifiers.corpus import Example, counts, read_corpus, split
 
 _COLUMNS = (
     "n",
@@ -62,3 +65,32 @@ def summarise(report: dict[str, Any]) -> str:
         for part, labels in report["news_2020"].items():
             parts.append(label_table(f"news_2020 labeled sample: {part}", labels))
     return "\n".join(parts)
+
+
+def corpus_tables(examples: Sequence[Example]) -> str:
+    """The count tables of DATASHEET.md (``python -m classifiers.report``)."""
+    train, test = split(examples)
+    per = {"all": counts(examples), "train": counts(train), "test": counts(test)}
+    out = ["| label | all | train | test |", "|---|---|---|---|"]
+    for name in per["all"]["labels"]:
+        out.append(f"| {name} | " + " | ".join(str(per[k]["labels"][name]) for k in per) + " |")
+    out.append(f"| **examples** | {len(examples)} | {len(train)} | {len(test)} |")
+    families: dict[str, int] = {}
+    for group, n in per["all"]["groups"].items():
+        key = group if group.startswith("neg:") else group.split(":")[0]
+        families[key] = families.get(key, 0) + n
+    out += ["", "| group family | examples |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in sorted(families.items())]
+    sizes: dict[str, int] = {}
+    for e in examples:
+        sizes[e.source] = sizes.get(e.source, 0) + 1
+    out += ["", "| file | examples |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in sorted(sizes.items())]
+    headline_only = sum(1 for e in examples if not e.summary)
+    multi = sum(1 for e in examples if len(e.labels) > 1)
+    out += ["", f"Headline-only items: {headline_only}. Items with 2+ categories: {multi}."]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(corpus_tables(read_corpus()))

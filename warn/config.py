@@ -421,7 +421,7 @@ def resolve_subscribers(config: Config, environ: Mapping[str, str]) -> ResolvedS
             what = "variable" if len(names) == 1 else "variables"
             skipped.append(
                 f"subscriber {sub.name!r} skipped: environment {what} {listed} not set; "
-                "set it and restart to enable this subscriber"
+                f"set {'it' if len(names) == 1 else 'them'} and restart to enable this subscriber"
             )
             continue
         active.append(sub.model_copy(update=updates))

@@ -100,10 +100,13 @@ class Service:
         """Run until SIGINT or SIGTERM."""
         from warn.pipeline import prepare
 
+        signal.signal(signal.SIGINT, self._on_signal)  # before the slow start-up steps
+        signal.signal(signal.SIGTERM, self._on_signal)
         prepare(self.app, now=_now())
         _ = self.app.classifier, self.app.subscribers  # load and report problems up front
-        signal.signal(signal.SIGINT, self._on_signal)
-        signal.signal(signal.SIGTERM, self._on_signal)
+        if self.stop.is_set():
+            log.info("warn stopped before it started")
+            return
         scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers=1)},
