@@ -76,15 +76,14 @@ class Classifier(Protocol):
     def assess(self, texts: Sequence[str]) -> list[Assessment]: ...
 
 
-_SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 
 def normalise_text(text: str) -> str:
     """The form the vectorizers read: NFKC, lower case, digits folded to ``0``, one space."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return _SPACE.sub(" ", _DIGITS.sub("0", text)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(_DIGITS.sub("0", text.lower()).split())
 
 
 def vectorizer_parts(name: str, vectorizer: Any) -> dict[str, Any]:
@@ -141,11 +140,11 @@ class WordFeatures:
         self._tokens = re.compile(vectorizer.token_pattern).findall
 
     def _ids(self, doc: str) -> list[int]:
-        tokens, vocab = self._tokens(doc), self._vocab
+        tokens = self._tokens(doc)
         grams: list[str] = tokens if self._min_n == 1 else []
         for n in range(max(self._min_n, 2), self._max_n + 1):
-            grams = grams + [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-        return [vocab[g] for g in grams if g in vocab]
+            grams = grams + list(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
+        return [i for i in map(self._vocab.get, grams) if i is not None]
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         cols: list[int] = []
@@ -157,6 +156,14 @@ class WordFeatures:
         m = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=shape)
         m.sum_duplicates()
         return tfidf_weigh(m, self._idf, self._sublinear)
+
+
+class _Numbering(dict[str, int]):
+    """Numbers keys 0, 1, 2... in order of first lookup."""
+
+    def __missing__(self, key: str) -> int:
+        self[key] = number = len(self)
+        return number
 
 
 class CharFeatures:
@@ -188,11 +195,11 @@ class CharFeatures:
 
     def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
         """Word counts per document (a Python pass) times n-gram counts per word (C)."""
-        column: dict[str, int] = {}
+        column = _Numbering()
         cols: list[int] = []
         indptr = [0]
         for doc in docs:
-            cols.extend(column.setdefault(w, len(column)) for w in doc.split())
+            cols.extend(map(column.__getitem__, doc.split()))
             indptr.append(len(cols))
         shape = (len(docs), len(column))
         words = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=shape)
