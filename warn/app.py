@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from warn import __version__
-from warn.config import Config, ResolvedSubscribers, load_config, resolve_subscribers
+from warn.config import (
+    Config,
+    ResolvedSubscribers,
+    ThresholdsConfig,
+    load_config,
+    resolve_subscribers,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -52,6 +58,15 @@ class App:
         from warn.model import load_classifier
 
         return load_classifier(self.config.service.model)
+
+    @cached_property
+    def thresholds(self) -> ThresholdsConfig:
+        """[thresholds] with an empty min_risk filled by the model's recommended threshold."""
+        configured = self.config.thresholds
+        if configured.min_risk is not None:
+            return configured
+        recommended = float(self.classifier.metadata["recommended_threshold"])
+        return configured.model_copy(update={"min_risk": recommended})
 
     @cached_property
     def subscribers(self) -> ResolvedSubscribers:

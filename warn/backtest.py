@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from warn.config import Config, SubscriberConfig
+from warn.config import SubscriberConfig, ThresholdsConfig
 from warn.core.decide import ItemContext, count_alerts
 from warn.store.tables import Alert, Assessment, Feed, Item
 from warn.types import Assessment as AssessmentValue
@@ -40,11 +40,14 @@ def _history(engine: Engine, since: datetime) -> Iterator[tuple[AssessmentValue,
 
 
 def backtest(
-    engine: Engine, config: Config, subscribers: tuple[SubscriberConfig, ...], since: datetime
+    engine: Engine,
+    thresholds: ThresholdsConfig,
+    subscribers: tuple[SubscriberConfig, ...],
+    since: datetime,
 ) -> list[BacktestRow]:
     """Per subscriber: alerts the config would have sent since ``since``, and those sent."""
     history = list(_history(engine, since))
-    would = count_alerts(history, subscribers, config.thresholds)
+    would = count_alerts(history, subscribers, thresholds)
     with Session(engine) as s:
         sent = dict(
             s.exec(

@@ -285,7 +285,7 @@ def backtest(app: App, since: str) -> None:
         raise click.BadParameter(str(e), param_hint="--since") from e
     config = app.config
     subscribers = tuple(s for s in config.subscribers if s.enabled)  # secrets are not needed here
-    rows = run_backtest(app.engine, config, subscribers, _now() - window)
+    rows = run_backtest(app.engine, app.thresholds, subscribers, _now() - window)
     items = rows[0].items if rows else 0
     click.echo(f"{items} scored items in the last {since}")
     _emit(

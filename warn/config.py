@@ -161,8 +161,10 @@ class HealthConfig(_Strict):
 
 
 class ThresholdsConfig(_Strict):
-    min_risk: Probability = Field(
-        0.5, description="Default overall risk threshold for subscribers that set none."
+    min_risk: Probability | None = Field(
+        None,
+        description="Default overall risk threshold for subscribers that set none; empty: the "
+        "threshold recommended with the model in use (see classifiers/MODEL_CARD.md).",
     )
     categories: dict[str, Probability] = Field(
         default_factory=dict, description="Default per-category thresholds."

@@ -223,9 +223,7 @@ def _alert(
     count = 0
     for item, item_id, assessment in zip(items, item_ids, assessments, strict=True):
         context = ItemContext(feed=job.name, feed_tags=job.tags, countries=item.countries)
-        for decision in decide_alerts(
-            assessment, context, subscribers.values(), app.config.thresholds
-        ):
+        for decision in decide_alerts(assessment, context, subscribers.values(), app.thresholds):
             if queries.already_alerted(session, decision.subscriber, item.link, item.content_hash):
                 continue  # the same story reached this subscriber from another feed
             alert = enqueue_alert(

@@ -23,6 +23,10 @@ def thresholds_for(
 ) -> tuple[float, dict[str, float]]:
     """The subscriber's overall and per-category thresholds, defaults filled in."""
     min_risk = sub.min_risk if sub.min_risk is not None else defaults.min_risk
+    if min_risk is None:
+        raise ValueError(
+            "no overall threshold: resolve [thresholds] min_risk first (App.thresholds)"
+        )
     return min_risk, {**defaults.categories, **sub.categories}
 
 
