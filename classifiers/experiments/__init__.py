@@ -1,0 +1,1 @@
+"""One-off measurements behind MODEL_CARD.md; not used by warn at run time."""
