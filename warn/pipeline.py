@@ -18,7 +18,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -28,7 +27,7 @@ from warn.core.dedupe import dedupe_entries, make_item
 from warn.core.parse import ParsedFeed, parse_feed
 from warn.core.timing import FeedState, schedule_failure, schedule_success
 from warn.errors import FeedError, FetchError
-from warn.fetch import FetchRequest, FetchResponse, fetch_feed
+from warn.fetch import FetchRequest, FetchResponse, HostLimiter, fetch_feed
 from warn.push import keep_subscribed
 from warn.store import queries
 from warn.store.tables import Assessment as AssessmentRow
@@ -93,33 +92,21 @@ class _Job:
     tags: tuple[str, ...]
 
 
-class _HostLimits:
-    """A semaphore per host, so one slow site cannot take every worker."""
-
-    def __init__(self, per_host: int) -> None:
-        self._per_host = per_host
-        self._lock = threading.Lock()
-        self._sems: dict[str, threading.Semaphore] = {}
-
-    def __call__(self, url: str) -> threading.Semaphore:
-        host = urlsplit(url).hostname or ""
-        with self._lock:
-            return self._sems.setdefault(host, threading.Semaphore(self._per_host))
-
-
 def _fetch_all(
     app: App, client: httpx.Client, jobs: Sequence[_Job], stop: threading.Event | None = None
 ) -> Iterator[tuple[_Job, FetchResponse | FeedError]]:
     """Fetch every job in a bounded pool; yield (job, response or error) as each finishes."""
-    limits = _HostLimits(app.config.service.per_host_concurrency)
-    allow = app.config.service.allow_networks
+    service = app.config.service
+    limiter = HostLimiter(service.max_concurrency, service.per_host_concurrency)
 
     def one(job: _Job) -> FetchResponse | FeedError:
-        with limits(job.request.url):
-            try:
-                return fetch_feed(client, job.request, app.config.fetch, allow_networks=allow)
-            except FeedError as e:
-                return e
+        try:
+            with limiter.slot(job.request.url):  # so one slow site cannot take every worker
+                return fetch_feed(
+                    client, job.request, app.config.fetch, allow_networks=service.allow_networks
+                )
+        except FeedError as e:
+            return e
 
     workers = min(app.config.service.max_concurrency, max(1, len(jobs)))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
