@@ -180,6 +180,9 @@ def canonical_link(url: str | None) -> str | None:
     if scheme not in _DEFAULT_PORTS or not host:
         return None
     userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
-    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    # Components are stripped one by one: whitespace left before a dropped fragment or tracking
+    # parameter would otherwise end up at the end of the URL (and a second pass would differ).
+    pairs = (p.strip() for p in parts.query.split("&"))
+    query = "&".join(p for p in pairs if p and not _is_tracking(p))
     netloc = _netloc(scheme, host.rstrip("."), port, userinfo)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlunsplit((scheme, netloc, parts.path.strip() or "/", query, ""))
