@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from warn.config import Config, FeedConfig, SubscriberConfig
 from warn.core.health import Health, feed_health, health_alert_due, recovery_due
-from warn.core.timing import FEED_STATE_FIELDS, FeedState
+from warn.core.timing import FeedState
 from warn.deliver.outbox import enqueue_alert
 from warn.store.tables import Feed
 
@@ -53,7 +53,7 @@ def check_feed_health(
         feed = configured.get(row.name)
         if feed is None:
             continue
-        state = FeedState(**{name: getattr(row, name) for name in FEED_STATE_FIELDS})
+        state = FeedState.from_row(row)
         health = feed_health(
             state, now, expected_cadence=feed.expected_cadence, health=config.health
         )

@@ -12,7 +12,6 @@ import logging
 import random
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -338,7 +337,7 @@ def _job_of(app: App, f: Feed) -> _Job:
         feed_id=f.id or 0,
         name=f.name,
         request=FetchRequest(f.url, etag=f.etag, last_modified=f.last_modified),
-        state=queries.read_fields(FeedState, f),
+        state=FeedState.from_row(f),
         interval=max(timedelta(seconds=f.interval_seconds), app.config.fetch.min_interval),
         tags=tuple(f.tags),
     )
@@ -361,10 +360,8 @@ def poll_feeds(
             results.append(_record_failure(app, job, e, now, random.random()))
     if not (stop is not None and stop.is_set()):
         _check_health(app, now)
-    by_status: dict[bool, int] = defaultdict(int)
-    for r in results:
-        by_status[r.ok] += 1
-    log.info("polled %d feeds: %d ok, %d failed", len(results), by_status[True], by_status[False])
+    failed = sum(not r.ok for r in results)
+    log.info("polled %d feeds: %d ok, %d failed", len(results), len(results) - failed, failed)
     return results
 
 

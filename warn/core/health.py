@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from warn.config import FeedConfig, HealthConfig
-from warn.core.timing import FEED_STATE_FIELDS, FeedState
+from warn.core.timing import FeedState
 
 HealthStatus = Literal["new", "ok", "failing", "silent", "retired"]
 
@@ -106,9 +106,6 @@ def describe_feed(
     row: object, feed: FeedConfig, *, now: datetime, health: HealthConfig
 ) -> tuple[str, str]:
     """(status, one-line description) of a feed row (anything with FeedState's fields)."""
-    if isinstance(row, FeedState):
-        state = row
-    else:
-        state = FeedState(**{name: getattr(row, name) for name in FEED_STATE_FIELDS})
+    state = FeedState.from_row(row)
     h = feed_health(state, now, expected_cadence=feed.expected_cadence, health=health)
     return h.status, h.description

@@ -42,6 +42,13 @@ class FeedState:
     last_error: str | None = None
     last_status_code: int | None = None
 
+    @classmethod
+    def from_row(cls, row: object) -> FeedState:
+        """The state held by anything with these attributes (a Feed row, or a FeedState)."""
+        if isinstance(row, FeedState):
+            return row
+        return cls(**{name: getattr(row, name) for name in FEED_STATE_FIELDS})
+
 
 FEED_STATE_FIELDS: tuple[str, ...] = tuple(FeedState.__dataclass_fields__)
 

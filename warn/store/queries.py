@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from warn.config import Config, FeedConfig
 from warn.store.tables import Alert, Delivery, Feed, Item
-
-T = TypeVar("T")
 
 
 def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
@@ -87,11 +85,6 @@ def copy_fields(target: Any, source: Any) -> None:
     """Copy a frozen dataclass's fields onto a table row with the same column names."""
     for f in fields(source):
         setattr(target, f.name, getattr(source, f.name))
-
-
-def read_fields(cls: type[T], row: Any) -> T:
-    """Build a dataclass from the same-named columns of a row."""
-    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 def _iso(value: datetime | None) -> str | None:
